@@ -1,0 +1,34 @@
+// FormatWriter: turns batches into the bytes of one output format.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/batch.h"
+#include "core/data_type.h"
+#include "sinks/byte_sink.h"
+
+namespace sluice {
+
+class FormatWriter {
+ public:
+  virtual ~FormatWriter() = default;
+
+  // Writes the format's header for `schema` (a CSV header row, '[' or a file
+  // magic). Called once, before any batch.
+  virtual void begin(const Schema& schema, ByteSink& sink) = 0;
+
+  // Encodes one batch and hands the bytes to the sink given to begin().
+  // A writer buffers at most a bounded amount (one batch, one row group).
+  virtual void write_batch(const Batch& batch) = 0;
+
+  // Writes what is still buffered and the format's trailer. The caller then
+  // commits the sink.
+  virtual void finish() = 0;
+
+  // Values the writer changed to keep the output valid (for example XLSX
+  // cells cut at Excel's text limit), reported in the export summary.
+  virtual uint64_t altered_values() const { return 0; }
+};
+
+}  // namespace sluice
