@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-avro python3-snappy python3-zstandard python3-openpyxl python3-cryptography
   age util-linux
+  time zstd
 )
 
 missing=()

@@ -8,7 +8,8 @@
 namespace sluice {
 
 enum class ErrorKind {
-  kInvalidInput,   // bad option value, malformed source data, bad schema
+  kInvalidOption,  // an option value that cannot work, found before any row is read
+  kInvalidInput,   // malformed source data, or data that does not fit the schema
   kIO,             // a file, device or network operation failed
   kSource,         // the source system (database) returned an error
   kCancelled,      // the export was cancelled by its caller
@@ -27,6 +28,9 @@ class Error : public std::runtime_error {
   ErrorKind kind_;
 };
 
+inline Error InvalidOption(const std::string& message) {
+  return Error(ErrorKind::kInvalidOption, message);
+}
 inline Error InvalidInput(const std::string& message) {
   return Error(ErrorKind::kInvalidInput, message);
 }

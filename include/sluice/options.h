@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace sluice {
 
@@ -41,6 +43,72 @@ struct JsonWriteOptions {
   bool pretty = false;           // JSON array only: one row per line with indentation
 };
 
+// Parquet output. Memory held by the writer is about row_group_bytes (the
+// compressed pages of the open row group) plus one open page per column.
+struct ParquetWriteOptions {
+  std::string codec = "snappy";          // snappy, gzip, zstd or none
+  int compression_level = 0;             // 0 = the codec's default (gzip 1..9, zstd 1..22)
+  uint64_t row_group_bytes = 64 * kMiB;  // a row group is closed once its buffered pages reach this
+  uint64_t row_group_rows = 0;           // 0 = no row limit; otherwise at most this many rows
+  uint64_t page_bytes = 1 * kMiB;        // a data page is closed once its encoded values reach this
+  bool dictionary = true;                // RLE_DICTIONARY pages while the dictionary stays small
+  uint64_t dictionary_page_bytes = 1 * kMiB;  // past this a column chunk continues in PLAIN
+};
+
+enum class EncryptionMode {
+  kNone,
+  kSluice,  // password-based AES-256-GCM container, see docs/encryption.md
+  kAge,     // age v1: scrypt stanza from the password, or X25519 recipients
+};
+
+struct EncryptionOptions {
+  EncryptionMode mode = EncryptionMode::kNone;
+
+  // Secret: never logged and never written to a checkpoint, config or job record.
+  std::string password;
+
+  // age X25519 recipients ("age1..."); when set, age mode uses them instead of the password.
+  std::vector<std::string> recipients;
+
+  // scrypt cost for new files: N = 2^scrypt_log_n, memory about 128 * r * N bytes.
+  // The default takes 64 MiB and roughly 0.1 to 0.2 s on a current x86-64 core.
+  int scrypt_log_n = 16;
+  uint32_t scrypt_r = 8;
+  uint32_t scrypt_p = 1;
+
+  // Test-only: derives salts, nonce prefixes and age file keys from this seed
+  // instead of the system CSPRNG, so output bytes are reproducible. Never set
+  // it for real exports: equal seeds and passwords give equal keystreams.
+  std::optional<uint64_t> test_seed;
+};
+
+enum class AvroCodec { kNull, kDeflate, kSnappy, kZstandard };
+
+struct AvroWriteOptions {
+  AvroCodec codec = AvroCodec::kDeflate;
+  int codec_level = 0;                 // 0 = the codec's default; deflate 1..9, zstandard 1..22
+  std::string record_name = "Row";     // name of the top-level record in a derived schema
+  std::string record_namespace;        // namespace of that record; empty = none
+  std::string schema_path;             // a .avsc file to write into instead of a derived schema
+  uint64_t block_bytes = 64 * kKiB;    // a data block ends once its uncompressed size reaches this
+  // The 16-byte sync marker is the first half of SHA-256 over this seed when
+  // set, else over export_id; it is random only when both are unset.
+  std::optional<uint64_t> sync_marker_seed;
+};
+
+enum class XlsxOverflow { kNewSheet, kError };
+
+struct XlsxWriteOptions {
+  std::string sheet_name;              // empty = "Sheet1", "Sheet2", ...
+  XlsxOverflow overflow = XlsxOverflow::kNewSheet;  // past max_rows: continue or fail
+  bool formula_guard = true;           // prefix ' to text starting with = + - @ tab or CR
+  bool large_int64_as_numbers = false; // int64 beyond +-2^53 as (rounded) numbers, not text
+  // Excel's limits; smaller values are for tests.
+  uint64_t max_rows = 1048576;         // rows per sheet, header included
+  uint64_t max_columns = 16384;
+  uint64_t max_text_units = 32767;     // UTF-16 code units per cell
+};
+
 struct ExportOptions {
   // Source: a file path, "sqlite:PATH?table=T", "sqlite:PATH?query=SQL",
   // "postgresql://...?query=SQL" or "gen:rows=N".
@@ -61,6 +129,10 @@ struct ExportOptions {
   CsvReadOptions csv_read;
   CsvWriteOptions csv_write;
   JsonWriteOptions json_write;
+  ParquetWriteOptions parquet;
+  EncryptionOptions encryption;
+  AvroWriteOptions avro_write;
+  XlsxWriteOptions xlsx_write;
 
   std::string export_id;         // empty = a new random id
 };

@@ -86,6 +86,9 @@ struct SourceInfo {
 // Opens the source, infers or reads its schema, and estimates its rows.
 SourceInfo InspectSource(const ExportOptions& options);
 
+// Returns a new random export id: 16 lower-case hex digits.
+std::string NewExportId();
+
 // The version of the library, such as "0.1.0".
 const char* Version();
 

@@ -1,1 +1,54 @@
-int main() { return 0; }
+// The `sluice` command: a thin front end over libsluice.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/layered_arguments.h"
+#include "sluice/sluice.h"
+
+namespace {
+
+void SetUpLogging() {
+  auto logger = spdlog::stderr_color_mt("sluice");
+  logger->set_pattern("sluice: %^%v%$");
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  SetUpLogging();
+
+  CLI::App app{"Sluice exports datasets (CSV, JSON, SQLite, PostgreSQL, Parquet) to CSV, JSON, "
+               "NDJSON, Parquet, Avro and XLSX with bounded memory.",
+               "sluice"};
+  app.set_version_flag("--version", std::string("sluice ") + sluice::Version());
+  app.require_subcommand(1);
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+
+  int exit_code = sluice::cli::kExitSuccess;
+  sluice::cli::AddExportCommand(app, exit_code);
+  sluice::cli::AddInspectCommand(app, exit_code);
+
+  try {
+    std::vector<std::string> arguments = sluice::cli::LayeredArguments(app, argc, argv);
+    std::reverse(arguments.begin(), arguments.end());  // CLI11 takes them last to first
+    app.parse(arguments);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    spdlog::error("{}; run sluice --help for usage", error.what());
+    return sluice::cli::kExitUsage;
+  } catch (const sluice::Error& error) {
+    spdlog::error("{}", error.what());
+    return sluice::cli::ExitCodeFor(error.kind());
+  }
+  return exit_code;
+}

@@ -43,6 +43,36 @@ void Column::append_bytes(std::string_view value) {
   append_offset();
 }
 
+void Column::append_rows(const Column& other, size_t begin, size_t end) {
+  validity_.insert(validity_.end(), other.validity_.begin() + begin, other.validity_.begin() + end);
+  switch (type_.id) {
+    case TypeId::kBoolean:
+      bools_.insert(bools_.end(), other.bools_.begin() + begin, other.bools_.begin() + end);
+      break;
+    case TypeId::kFloat64:
+      doubles_.insert(doubles_.end(), other.doubles_.begin() + begin, other.doubles_.begin() + end);
+      break;
+    case TypeId::kDecimal:
+      decimals_.insert(decimals_.end(), other.decimals_.begin() + begin,
+                       other.decimals_.begin() + end);
+      break;
+    case TypeId::kString:
+    case TypeId::kBinary:
+      for (size_t row = begin; row < end; ++row) {
+        std::string_view value = other.bytes_at(row);
+        bytes_.append(value.data(), value.size());
+        append_offset();
+      }
+      break;
+    case TypeId::kInt64:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      int64s_.insert(int64s_.end(), other.int64s_.begin() + begin, other.int64s_.begin() + end);
+      break;
+  }
+}
+
 void Column::clear() {
   validity_.clear();
   bools_.clear();
@@ -67,6 +97,13 @@ void Batch::reset(const Schema& schema) {
 
 void Batch::clear() {
   for (Column& column : columns_) column.clear();
+}
+
+void Batch::assign_rows(const Batch& source, size_t begin, size_t end) {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    columns_[i].clear();
+    columns_[i].append_rows(source.column(i), begin, end);
+  }
 }
 
 size_t Batch::byte_size() const {

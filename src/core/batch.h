@@ -44,6 +44,8 @@ class Column {
   void append_double(double value);
   void append_decimal(Int128 unscaled);
   void append_bytes(std::string_view value);
+  // Appends rows [begin, end) of `other`. REQUIRES: other has the same type.
+  void append_rows(const Column& other, size_t begin, size_t end);
 
   // Removes every row but keeps capacity, so a reused batch stops allocating.
   void clear();
@@ -81,6 +83,10 @@ class Batch {
   Column& column(size_t i) { return columns_[i]; }
   const Column& column(size_t i) const { return columns_[i]; }
   size_t byte_size() const;
+
+  // Replaces this batch's rows with rows [begin, end) of `source`.
+  // REQUIRES: this batch was reset() with the source's schema.
+  void assign_rows(const Batch& source, size_t begin, size_t end);
 
  private:
   std::vector<Column> columns_;

@@ -9,11 +9,11 @@ namespace sluice {
 
 DataType DataType::Decimal(int precision, int scale) {
   if (precision < 1 || precision > kMaxDecimalPrecision) {
-    throw InvalidInput("invalid decimal precision " + std::to_string(precision) +
+    throw InvalidOption("invalid decimal precision " + std::to_string(precision) +
                        ": use a precision from 1 to 38");
   }
   if (scale < 0 || scale > precision) {
-    throw InvalidInput("invalid decimal scale " + std::to_string(scale) +
+    throw InvalidOption("invalid decimal scale " + std::to_string(scale) +
                        ": use a scale from 0 to the precision (" +
                        std::to_string(precision) + ")");
   }
@@ -65,7 +65,7 @@ DataType ParseDecimal(const std::string& name) {
   size_t open = name.find('(');
   size_t close = name.rfind(')');
   if (open == std::string::npos || close != name.size() - 1) {
-    throw InvalidInput("invalid decimal type '" + name +
+    throw InvalidOption("invalid decimal type '" + name +
                        "': write decimal(precision,scale), for example decimal(18,2)");
   }
   std::string inner = name.substr(open + 1, close - open - 1);
@@ -77,7 +77,7 @@ DataType ParseDecimal(const std::string& name) {
                     : std::stoi(std::string(Trim(inner.substr(comma + 1))));
     return DataType::Decimal(precision, scale);
   } catch (const std::logic_error&) {
-    throw InvalidInput("invalid decimal type '" + name +
+    throw InvalidOption("invalid decimal type '" + name +
                        "': write decimal(precision,scale), for example decimal(18,2)");
   }
 }
@@ -107,7 +107,7 @@ DataType ParseTypeName(std::string_view raw) {
   } else if (name == "timestamptz") {
     type.id = TypeId::kTimestampTz;
   } else {
-    throw InvalidInput("unknown column type '" + std::string(raw) +
+    throw InvalidOption("unknown column type '" + std::string(raw) +
                        "': use boolean, int64, float64, decimal(p,s), string, "
                        "binary, date, timestamp or timestamptz");
   }
@@ -125,7 +125,7 @@ Schema ParseSchemaSpec(std::string_view spec) {
       ++i;
       while (i < spec.size() && spec[i] != '"') name += spec[i++];
       if (i == spec.size()) {
-        throw InvalidInput("invalid schema: unterminated quoted column name \"" + name + "\"");
+        throw InvalidOption("invalid schema: unterminated quoted column name \"" + name + "\"");
       }
       ++i;
     } else {
@@ -133,7 +133,7 @@ Schema ParseSchemaSpec(std::string_view spec) {
       name = std::string(Trim(name));
     }
     if (i >= spec.size() || spec[i] != ':') {
-      throw InvalidInput("invalid schema entry for column '" + name +
+      throw InvalidOption("invalid schema entry for column '" + name +
                          "': write name:type, for example id:int64,price:decimal(10,2)");
     }
     ++i;
@@ -153,7 +153,7 @@ Schema ParseSchemaSpec(std::string_view spec) {
     if (i < spec.size()) ++i;  // the comma
   }
   if (schema.empty()) {
-    throw InvalidInput("invalid schema: it lists no columns; write name:type,name:type");
+    throw InvalidOption("invalid schema: it lists no columns; write name:type,name:type");
   }
   return schema;
 }

@@ -26,6 +26,11 @@ class FormatWriter {
   // commits the sink.
   virtual void finish() = 0;
 
+  // Encoded bytes the writer holds that it has not yet handed to the sink
+  // (a Parquet row group being built). Split outputs count them toward a
+  // part's size.
+  virtual uint64_t buffered_bytes() const { return 0; }
+
   // Values the writer changed to keep the output valid (for example XLSX
   // cells cut at Excel's text limit), reported in the export summary.
   virtual uint64_t altered_values() const { return 0; }

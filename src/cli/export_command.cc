@@ -1,0 +1,129 @@
+// `sluice export`: runs one export and reports its progress and summary.
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/flag_values.h"
+#include "cli/option_groups.h"
+#include "cli/progress_reporter.h"
+#include "cli/signals.h"
+#include "core/size.h"
+#include "sluice/sluice.h"
+
+namespace sluice::cli {
+
+namespace {
+
+struct ExportFlags {
+  ExportOptions options;
+  std::string chunk_size = "1MB";
+  std::string memory_limit = "500MB";
+  std::string max_file_size = "20GB";
+  std::string progress = "auto";
+  std::string config;
+  bool quiet = false;
+};
+
+void AddCoreFlags(CLI::App& command, ExportFlags& flags) {
+  ExportOptions& options = flags.options;
+  command.add_option("--from", options.source,
+                     "Source: a file path (.csv .tsv .ndjson .jsonl .json .parquet), "
+                     "sqlite:PATH?table=T, sqlite:PATH?query=SQL, postgresql://...?query=SQL "
+                     "or gen:rows=N")
+      ->required();
+  command.add_option("--to", options.destination, "Destination file path, or - for standard output")
+      ->required();
+  command.add_option("--format", options.format,
+                     "Output format: csv, json, ndjson, parquet, avro or xlsx "
+                     "(default: from the destination's extension)");
+  command.add_option("--input-format", options.input_format,
+                     "Format of a file source: csv, ndjson, json or parquet (default: from its extension)");
+  command.add_option("--schema", options.csv_read.schema,
+                     "Column names and types of a file source, overriding inference: "
+                     "\"id:int64,price:decimal(10,2),note:string\"");
+  command.add_flag("--skip-bad-rows", options.skip_bad_rows,
+                   "Skip malformed input rows and report how many were skipped, instead of stopping");
+  command.add_option("--compression", options.compression,
+                     "Output compression: none, gzip or zstd (default: from the extension .gz or .zst)");
+  command.add_option("--compression-level", options.compression_level,
+                     "Compression level (gzip 1-9, zstd 1-22; default: the codec's own)");
+  command.add_option("--chunk-size", flags.chunk_size,
+                     "Input read per batch, 8KB to 4MB (default 1MB; 1KB = 1024 bytes)");
+  command.add_option("--memory-limit", flags.memory_limit, "Memory budget of the export (default 500MB)");
+  command.add_option("--max-file-size", flags.max_file_size,
+                     "Largest output file; a larger export is split into numbered parts "
+                     "plus a manifest (default 20GB)");
+  command.add_option("--export-id", options.export_id, "Id of the export (default: a new random id)");
+  command.add_option("--progress", flags.progress,
+                     "Progress display: auto (a bar on a terminal), bar, json (one JSON object "
+                     "per update on standard error) or none");
+  command.add_flag("-q,--quiet", flags.quiet, "Print errors only");
+  command.add_option("--config", flags.config,
+                     "Configuration file of key = value lines (also SLUICE_CONFIG)");
+}
+
+void LogSummary(const ExportResult& result) {
+  spdlog::info("export {} finished: {} rows, {} written in {:.2f} s, peak memory {}", result.export_id,
+               result.records_exported, FormatSize(result.bytes_written), result.seconds,
+               FormatSize(result.peak_rss_bytes));
+  if (result.skipped_rows > 0) {
+    spdlog::warn("export {}: skipped {} malformed rows", result.export_id, result.skipped_rows);
+  }
+  if (result.altered_values > 0) {
+    spdlog::warn("export {}: {} values were changed to fit the format (see the format's documentation)",
+                 result.export_id, result.altered_values);
+  }
+  if (!result.manifest_path.empty()) {
+    spdlog::info("export {}: split into {} parts, listed in {}", result.export_id, result.files.size(),
+                 result.manifest_path);
+  }
+}
+
+int RunExportCommand(ExportFlags& flags) {
+  ExportOptions& options = flags.options;
+  try {
+    options.chunk_bytes = ParseSizeFlag("--chunk-size", flags.chunk_size);
+    options.memory_limit = ParseSizeFlag("--memory-limit", flags.memory_limit);
+    options.max_file_bytes = ParseSizeFlag("--max-file-size", flags.max_file_size);
+    ProgressReporter reporter(ParseProgressMode(flags.progress));
+    if (flags.quiet) spdlog::set_level(spdlog::level::warn);
+
+    CancellationToken cancel;
+    CancelOnSignals(cancel);
+    ProgressCallback on_progress = [&](const ExportProgress& progress) { reporter.report(progress); };
+
+    if (options.export_id.empty()) options.export_id = NewExportId();
+    spdlog::info("export {} started: {} -> {}", options.export_id, options.source, options.destination);
+    ExportResult result;
+    try {
+      result = RunExport(options, on_progress, &cancel);
+    } catch (...) {
+      reporter.close();
+      throw;
+    }
+    reporter.close();
+    LogSummary(result);
+    return kExitSuccess;
+  } catch (const Error& error) {
+    spdlog::error("{}", error.what());
+    return ExitCodeFor(error.kind());
+  } catch (const std::exception& error) {
+    spdlog::error("internal error: {}", error.what());
+    return kExitInternal;
+  }
+}
+
+}  // namespace
+
+void AddExportCommand(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<ExportFlags>();
+  CLI::App* command = app.add_subcommand("export", "Export a dataset to a file or standard output");
+  AddCoreFlags(*command, *flags);
+  AddCsvFlags(*command, flags->options);
+  AddJsonFlags(*command, flags->options);
+  command->callback([flags, &exit_code]() { exit_code = RunExportCommand(*flags); });
+}
+
+}  // namespace sluice::cli

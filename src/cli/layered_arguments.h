@@ -1,0 +1,26 @@
+// Layered configuration for the command line: a configuration file, then
+// SLUICE_* environment variables, then the flags given, each later layer
+// overriding the earlier ones.
+//
+// The layers are merged into one argument list that CLI11 parses with
+// "take the last value" for every option, so all three go through the same
+// validation and the same error messages.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace sluice::cli {
+
+// Returns the arguments (without the program name) to parse: the subcommand
+// name, then options from the configuration file (--config FILE or the
+// SLUICE_CONFIG variable), then options from the environment, then the
+// user's own arguments. Throws sluice::Error (kInvalidOption) for an
+// unreadable file or an unknown key in it.
+std::vector<std::string> LayeredArguments(const CLI::App& app, int argc, char** argv);
+
+// The environment variable for an option: "chunk-size" -> SLUICE_CHUNK_SIZE.
+std::string EnvironmentName(const std::string& long_name);
+
+}  // namespace sluice::cli

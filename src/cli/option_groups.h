@@ -1,0 +1,14 @@
+// Flag groups that each feature adds to `sluice export`. One function per
+// feature, each defined in its own file under src/cli/.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "sluice/options.h"
+
+namespace sluice::cli {
+
+void AddCsvFlags(CLI::App& command, ExportOptions& options);
+void AddJsonFlags(CLI::App& command, ExportOptions& options);
+
+}  // namespace sluice::cli

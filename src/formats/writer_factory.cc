@@ -1,0 +1,59 @@
+#include "formats/writer_factory.h"
+
+#include <algorithm>
+#include <array>
+
+#include "core/error.h"
+#include "formats/csv_writer.h"
+#include "formats/json_writer.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr std::array<const char*, 6> kFormats = {"csv", "json", "ndjson", "parquet", "avro", "xlsx"};
+
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::string SupportedFormats() {
+  std::string names;
+  for (const char* format : kFormats) {
+    if (!names.empty()) names += ", ";
+    names += format;
+  }
+  return names;
+}
+
+bool IsSupportedFormat(const std::string& format) {
+  return std::find(kFormats.begin(), kFormats.end(), format) != kFormats.end();
+}
+
+std::string FormatFromPath(const std::string& raw_path) {
+  std::string path = raw_path;
+  std::transform(path.begin(), path.end(), path.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* compressed : {".gz", ".zst"}) {
+    if (EndsWith(path, compressed)) path.resize(path.size() - std::string(compressed).size());
+  }
+  if (EndsWith(path, ".jsonl")) return "ndjson";
+  size_t dot = path.rfind('.');
+  size_t slash = path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  std::string extension = path.substr(dot + 1);
+  return IsSupportedFormat(extension) ? extension : "";
+}
+
+std::unique_ptr<FormatWriter> MakeFormatWriter(const std::string& format,
+                                               const ExportOptions& options) {
+  if (format == "csv") return std::make_unique<CsvWriter>(options.csv_write);
+  if (format == "ndjson") return std::make_unique<JsonWriter>(false, options.json_write);
+  if (format == "json") return std::make_unique<JsonWriter>(true, options.json_write);
+  throw InvalidOption("unknown output format '" + format + "': use one of " + SupportedFormats());
+}
+
+}  // namespace sluice
