@@ -1,0 +1,65 @@
+#include "core/decimal.h"
+
+#include <gtest/gtest.h>
+
+namespace sluice {
+namespace {
+
+Int128 MaxDecimal38() {
+  Int128 value = 0;
+  for (int i = 0; i < 38; ++i) value = value * 10 + 9;
+  return value;
+}
+
+TEST(FormatDecimal, KeepsScaleAndSign) {
+  EXPECT_EQ(FormatDecimal(110, 2), "1.10");
+  EXPECT_EQ(FormatDecimal(-5, 2), "-0.05");
+  EXPECT_EQ(FormatDecimal(0, 3), "0.000");
+  EXPECT_EQ(FormatDecimal(42, 0), "42");
+  EXPECT_EQ(FormatDecimal(MaxDecimal38(), 0), std::string(38, '9'));
+  EXPECT_EQ(FormatDecimal(-MaxDecimal38(), 38), "-0." + std::string(38, '9'));
+}
+
+TEST(AppendInt128, MinimumValue) {
+  std::string out;
+  Int128 minimum = static_cast<Int128>(static_cast<unsigned __int128>(1) << 127);
+  AppendInt128(out, minimum);
+  EXPECT_EQ(out, "-170141183460469231731687303715884105728");
+}
+
+TEST(ParseDecimalText, ExactDigits) {
+  auto value = ParseDecimalText("1.10");
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->unscaled, 110);
+  EXPECT_EQ(value->scale, 2);
+  EXPECT_EQ(value->precision, 3);
+
+  value = ParseDecimalText("-0.05");
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->unscaled, -5);
+  EXPECT_EQ(value->scale, 2);
+  EXPECT_EQ(value->precision, 2);
+
+  value = ParseDecimalText(std::string(38, '9'));
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->unscaled, MaxDecimal38());
+}
+
+TEST(ParseDecimalText, RejectsNonDecimals) {
+  EXPECT_FALSE(ParseDecimalText(""));
+  EXPECT_FALSE(ParseDecimalText("-"));
+  EXPECT_FALSE(ParseDecimalText("1e5"));
+  EXPECT_FALSE(ParseDecimalText("1.2.3"));
+  EXPECT_FALSE(ParseDecimalText(std::string(39, '9')));
+}
+
+TEST(RescaleDecimal, WidensAndRejectsLoss) {
+  auto value = ParseDecimalText("1.5");
+  ASSERT_TRUE(value);
+  EXPECT_EQ(RescaleDecimal(*value, 10, 3), Int128(1500));
+  EXPECT_FALSE(RescaleDecimal(*ParseDecimalText("1.25"), 10, 1));
+  EXPECT_FALSE(RescaleDecimal(*ParseDecimalText("12345"), 4, 0));
+}
+
+}  // namespace
+}  // namespace sluice
