@@ -21,8 +21,7 @@ cmake --build --preset asan -j "$jobs"
 
 echo "== PostgreSQL for the source tests"
 "$here/scripts/postgres.sh" start
-SLUICE_TEST_POSTGRES_URL="$("$here/scripts/postgres.sh" url)"
-export SLUICE_TEST_POSTGRES_URL
+eval "export $("$here/scripts/postgres.sh" env)"
 trap '"$here/scripts/postgres.sh" stop >/dev/null 2>&1 || true' EXIT
 
 echo "== unit tests (release)"

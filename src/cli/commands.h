@@ -9,5 +9,6 @@ namespace sluice::cli {
 
 void AddExportCommand(CLI::App& app, int& exit_code);
 void AddInspectCommand(CLI::App& app, int& exit_code);
+void AddDecryptCommand(CLI::App& app, int& exit_code);
 
 }  // namespace sluice::cli

@@ -64,6 +64,19 @@ void AddCoreFlags(CLI::App& command, ExportFlags& flags) {
                      "Configuration file of key = value lines (also SLUICE_CONFIG)");
 }
 
+// Returns `source` with the password of a URL such as
+// postgresql://user:secret@host/db replaced by "***", for logs.
+std::string RedactPassword(const std::string& source) {
+  size_t scheme = source.find("://");
+  if (scheme == std::string::npos) return source;
+  size_t at = source.find('@', scheme + 3);
+  size_t slash = source.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return source;
+  size_t colon = source.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return source;
+  return source.substr(0, colon + 1) + "***" + source.substr(at);
+}
+
 void LogSummary(const ExportResult& result) {
   spdlog::info("export {} finished: {} rows, {} written in {:.2f} s, peak memory {}", result.export_id,
                result.records_exported, FormatSize(result.bytes_written), result.seconds,
@@ -95,7 +108,8 @@ int RunExportCommand(ExportFlags& flags) {
     ProgressCallback on_progress = [&](const ExportProgress& progress) { reporter.report(progress); };
 
     if (options.export_id.empty()) options.export_id = NewExportId();
-    spdlog::info("export {} started: {} -> {}", options.export_id, options.source, options.destination);
+    spdlog::info("export {} started: {} -> {}", options.export_id, RedactPassword(options.source),
+                 options.destination);
     ExportResult result;
     try {
       result = RunExport(options, on_progress, &cancel);
@@ -107,10 +121,10 @@ int RunExportCommand(ExportFlags& flags) {
     LogSummary(result);
     return kExitSuccess;
   } catch (const Error& error) {
-    spdlog::error("{}", error.what());
+    spdlog::error("error: {}", error.what());
     return ExitCodeFor(error.kind());
   } catch (const std::exception& error) {
-    spdlog::error("internal error: {}", error.what());
+    spdlog::error("error: internal error: {}", error.what());
     return kExitInternal;
   }
 }
@@ -123,6 +137,10 @@ void AddExportCommand(CLI::App& app, int& exit_code) {
   AddCoreFlags(*command, *flags);
   AddCsvFlags(*command, flags->options);
   AddJsonFlags(*command, flags->options);
+  AddAvroFlags(*command, flags->options);
+  AddParquetFlags(*command, flags->options);
+  AddXlsxFlags(*command, flags->options);
+  AddEncryptionFlags(*command, flags->options);
   command->callback([flags, &exit_code]() { exit_code = RunExportCommand(*flags); });
 }
 

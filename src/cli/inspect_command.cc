@@ -61,10 +61,10 @@ int RunInspectCommand(InspectFlags& flags) {
     }
     return kExitSuccess;
   } catch (const Error& error) {
-    spdlog::error("{}", error.what());
+    spdlog::error("error: {}", error.what());
     return ExitCodeFor(error.kind());
   } catch (const std::exception& error) {
-    spdlog::error("internal error: {}", error.what());
+    spdlog::error("error: internal error: {}", error.what());
     return kExitInternal;
   }
 }

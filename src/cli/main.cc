@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   int exit_code = sluice::cli::kExitSuccess;
   sluice::cli::AddExportCommand(app, exit_code);
   sluice::cli::AddInspectCommand(app, exit_code);
+  sluice::cli::AddDecryptCommand(app, exit_code);
 
   try {
     std::vector<std::string> arguments = sluice::cli::LayeredArguments(app, argc, argv);
@@ -44,10 +45,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& version) {
     return app.exit(version);
   } catch (const CLI::ParseError& error) {
-    spdlog::error("{}; run sluice --help for usage", error.what());
+    spdlog::error("error: {}; run sluice --help for usage", error.what());
     return sluice::cli::kExitUsage;
   } catch (const sluice::Error& error) {
-    spdlog::error("{}", error.what());
+    spdlog::error("error: {}", error.what());
     return sluice::cli::ExitCodeFor(error.kind());
   }
   return exit_code;

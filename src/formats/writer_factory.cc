@@ -4,8 +4,11 @@
 #include <array>
 
 #include "core/error.h"
+#include "formats/avro/avro_writer.h"
 #include "formats/csv_writer.h"
 #include "formats/json_writer.h"
+#include "formats/parquet/parquet_writer.h"
+#include "formats/xlsx/xlsx_writer.h"
 
 namespace sluice {
 
@@ -37,8 +40,9 @@ std::string FormatFromPath(const std::string& raw_path) {
   std::string path = raw_path;
   std::transform(path.begin(), path.end(), path.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const char* compressed : {".gz", ".zst"}) {
-    if (EndsWith(path, compressed)) path.resize(path.size() - std::string(compressed).size());
+  // Encryption and compression extensions come after the format's own.
+  for (const char* outer : {".age", ".enc", ".gz", ".zst"}) {
+    if (EndsWith(path, outer)) path.resize(path.size() - std::string(outer).size());
   }
   if (EndsWith(path, ".jsonl")) return "ndjson";
   size_t dot = path.rfind('.');
@@ -53,6 +57,9 @@ std::unique_ptr<FormatWriter> MakeFormatWriter(const std::string& format,
   if (format == "csv") return std::make_unique<CsvWriter>(options.csv_write);
   if (format == "ndjson") return std::make_unique<JsonWriter>(false, options.json_write);
   if (format == "json") return std::make_unique<JsonWriter>(true, options.json_write);
+  if (format == "parquet") return MakeParquetWriter(options);
+  if (format == "avro") return MakeAvroWriter(options);
+  if (format == "xlsx") return MakeXlsxWriter(options);
   throw InvalidOption("unknown output format '" + format + "': use one of " + SupportedFormats());
 }
 

@@ -7,6 +7,9 @@
 #include "sources/csv_source.h"
 #include "sources/generator_source.h"
 #include "sources/json_source.h"
+#include "sources/parquet_source.h"
+#include "sources/postgres_source.h"
+#include "sources/sqlite_source.h"
 
 namespace sluice {
 
@@ -89,6 +92,57 @@ std::unique_ptr<Source> OpenGenerator(const std::string& source, const ExportOpt
   return std::make_unique<GeneratorSource>(rows, seed, options);
 }
 
+// "sqlite:PATH?table=T" or "sqlite:PATH?query=SQL".
+std::unique_ptr<Source> OpenSqlite(const std::string& source, const ExportOptions& options) {
+  std::string rest = source.substr(7);
+  size_t question = rest.find('?');
+  std::string path = rest.substr(0, question);
+  std::map<std::string, std::string> parameters =
+      question == std::string::npos ? std::map<std::string, std::string>{} : ParseQuery(rest.substr(question + 1));
+  for (const auto& [key, value] : parameters) {
+    if (key != "table" && key != "query") {
+      throw InvalidOption("unknown SQLite source parameter '" + key +
+                          "': use sqlite:PATH?table=T or sqlite:PATH?query=SQL");
+    }
+  }
+  if (path.empty() || parameters.count("table") == parameters.count("query")) {
+    throw InvalidOption("invalid SQLite source '" + source +
+                        "': give a path and exactly one of table or query, "
+                        "as in sqlite:shop.db?table=orders");
+  }
+  return std::make_unique<SqliteSource>(path, parameters["table"], parameters["query"], options);
+}
+
+// "postgresql://user@host:port/db?query=SQL[&other libpq parameters]": the
+// query parameter is taken out and the rest is handed to libpq as a URI.
+std::unique_ptr<Source> OpenPostgres(const std::string& source, const ExportOptions& options) {
+  size_t question = source.find('?');
+  std::string base = source.substr(0, question);
+  std::string query;
+  std::string kept;
+  if (question != std::string::npos) {
+    std::string parameters = source.substr(question + 1);
+    size_t start = 0;
+    while (start <= parameters.size()) {
+      size_t end = parameters.find('&', start);
+      if (end == std::string::npos) end = parameters.size();
+      std::string pair = parameters.substr(start, end - start);
+      if (pair.rfind("query=", 0) == 0) {
+        query = PercentDecode(pair.substr(6));
+      } else if (!pair.empty()) {
+        kept += (kept.empty() ? "" : "&") + pair;
+      }
+      start = end + 1;
+    }
+  }
+  if (query.empty()) {
+    throw InvalidOption("missing query in the PostgreSQL source: add ?query=SQL (URL-encoded), "
+                        "as in postgresql://me@localhost/shop?query=SELECT%20*%20FROM%20orders");
+  }
+  std::string conninfo = kept.empty() ? base : base + "?" + kept;
+  return std::make_unique<PostgresSource>(conninfo, query, options);
+}
+
 std::unique_ptr<Source> OpenFile(const std::string& path, const ExportOptions& options) {
   std::string format = options.input_format.empty() ? InputFormatFromPath(path) : options.input_format;
   if (format.empty()) {
@@ -108,6 +162,7 @@ std::unique_ptr<Source> OpenFile(const std::string& path, const ExportOptions& o
   }
   if (format == "ndjson" || format == "jsonl") return std::make_unique<JsonSource>(path, false, options);
   if (format == "json") return std::make_unique<JsonSource>(path, true, options);
+  if (format == "parquet") return OpenParquetSource(path, options);
   throw InvalidOption("unknown input format '" + format + "': use csv, ndjson, json or parquet");
 }
 
@@ -134,6 +189,10 @@ std::unique_ptr<Source> OpenSource(const ExportOptions& options) {
                         "postgresql://...?query=SQL or gen:rows=N");
   }
   if (StartsWith(source, "gen:")) return OpenGenerator(source, options);
+  if (StartsWith(source, "sqlite:")) return OpenSqlite(source, options);
+  if (StartsWith(source, "postgresql://") || StartsWith(source, "postgres://")) {
+    return OpenPostgres(source, options);
+  }
   return OpenFile(source, options);
 }
 

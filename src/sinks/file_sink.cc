@@ -1,0 +1,181 @@
+#include "sinks/file_sink.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "core/error.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr size_t kBufferBytes = 1 << 20;
+constexpr int kCreateAttempts = 8;
+
+std::string BaseNameOf(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string RandomHex() {
+  std::random_device device;
+  uint64_t value = (static_cast<uint64_t>(device()) << 32) | device();
+  char text[17];
+  for (int i = 15; i >= 0; --i) {
+    text[i] = "0123456789abcdef"[value & 0xF];
+    value >>= 4;
+  }
+  text[16] = '\0';
+  return text;
+}
+
+const char* FixFor(int error_number) {
+  switch (error_number) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      return "free space or choose another destination";
+    case EACCES:
+    case EPERM:
+      return "check the directory's permissions or choose another destination";
+    case EROFS:
+      return "the file system is read-only; choose another destination";
+    case ENOENT:
+    case ENOTDIR:
+      return "create the directory or choose another destination";
+    default:
+      return "check the destination or choose another one";
+  }
+}
+
+}  // namespace
+
+std::string DirectoryOf(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string WriteErrorMessage(const std::string& path, int error_number) {
+  return "cannot write " + path + ": " + std::strerror(error_number) + "; " +
+         FixFor(error_number);
+}
+
+FileSink::FileSink(std::string final_path) : final_path_(std::move(final_path)) {
+  struct stat info;
+  if (::stat(final_path_.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    throw IOError("cannot write " + final_path_ +
+                  ": it is a directory; give a file name as the destination");
+  }
+
+  // O_EXCL makes a name collision fail instead of sharing a file, and the
+  // mode 0666 lets the umask decide permissions as for any new file.
+  std::string prefix = DirectoryOf(final_path_) + "/." + BaseNameOf(final_path_) + ".sluice-tmp-";
+  for (int attempt = 0; attempt < kCreateAttempts && fd_ < 0; ++attempt) {
+    temp_path_ = prefix + RandomHex();
+    fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ < 0 && errno == ENOENT) {
+      throw IOError("cannot write " + final_path_ + ": directory " + DirectoryOf(final_path_) +
+                    " does not exist; create it or choose another destination");
+    }
+    if (fd_ < 0 && errno != EEXIST) throw IOError(WriteErrorMessage(final_path_, errno));
+  }
+  if (fd_ < 0) throw IOError(WriteErrorMessage(final_path_, EEXIST));
+
+  buffer_ = std::make_unique<char[]>(kBufferBytes);
+}
+
+FileSink::~FileSink() {
+  if (!committed_) abort();
+}
+
+void FileSink::fail(int error_number) {
+  std::string message = WriteErrorMessage(final_path_, error_number);
+  abort();
+  throw IOError(message);
+}
+
+void FileSink::write(std::string_view data) {
+  if (fd_ < 0) throw Error(ErrorKind::kInternal, "file sink used after commit or abort");
+  bytes_written_ += data.size();
+
+  if (buffered_ + data.size() <= kBufferBytes) {
+    std::memcpy(buffer_.get() + buffered_, data.data(), data.size());
+    buffered_ += data.size();
+    return;
+  }
+
+  // Large writes skip the buffer once it is drained, saving a copy.
+  flush_buffer();
+  if (data.size() >= kBufferBytes) {
+    write_fully(data.data(), data.size());
+  } else {
+    std::memcpy(buffer_.get(), data.data(), data.size());
+    buffered_ = data.size();
+  }
+}
+
+void FileSink::flush_buffer() {
+  write_fully(buffer_.get(), buffered_);
+  buffered_ = 0;
+}
+
+void FileSink::write_fully(const char* data, size_t length) {
+  while (length > 0) {
+    ssize_t written = ::write(fd_, data, length);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      fail(errno);
+    }
+    data += written;
+    length -= static_cast<size_t>(written);
+  }
+}
+
+uint64_t FileSink::sync() {
+  if (fd_ < 0) throw Error(ErrorKind::kInternal, "file sink used after commit or abort");
+  flush_buffer();
+  if (::fsync(fd_) != 0) fail(errno);
+  durable_bytes_ = bytes_written_;
+  return durable_bytes_;
+}
+
+void FileSink::commit() {
+  sync();
+
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) fail(errno);
+  if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) fail(errno);
+  committed_ = true;
+
+  // The rename is durable only once the directory entry is on disk. A
+  // failure here is reported because the caller was promised durability.
+  int directory = ::open(DirectoryOf(final_path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory < 0) throw IOError(WriteErrorMessage(final_path_, errno));
+  int status = ::fsync(directory);
+  int error_number = errno;
+  ::close(directory);
+  if (status != 0) throw IOError(WriteErrorMessage(final_path_, error_number));
+}
+
+void FileSink::abort() noexcept {
+  if (committed_) return;
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  if (!temp_path_.empty()) {
+    ::unlink(temp_path_.c_str());
+    temp_path_.clear();
+  }
+  buffered_ = 0;
+}
+
+}  // namespace sluice

@@ -1,0 +1,71 @@
+// FileSink: writes a local file so that its final name only ever contains a
+// complete output.
+//
+// Bytes go to a temporary file in the destination's directory, named
+// ".<name>.sluice-tmp-<16 hex digits>", through a 1 MiB buffer. commit()
+// flushes, fsyncs, renames the temporary file to the final name (replacing a
+// file that is already there) and fsyncs the directory so the rename survives
+// a crash. abort(), or destruction without commit(), closes and deletes the
+// temporary file. A process killed by SIGKILL leaves its temporary file
+// behind under the hidden name, never under the final one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sinks/byte_sink.h"
+
+namespace sluice {
+
+class FileSink : public ByteSink {
+ public:
+  // Creates the temporary file. Throws IOError naming `final_path` when the
+  // directory is missing or not writable, or `final_path` is a directory.
+  explicit FileSink(std::string final_path);
+  ~FileSink() override;
+
+  FileSink(const FileSink&) = delete;
+  FileSink& operator=(const FileSink&) = delete;
+
+  // Throws IOError naming the final path and the OS error (for example
+  // "No space left on device") with what to do about it.
+  void write(std::string_view data) override;
+  void commit() override;
+  void abort() noexcept override;
+  uint64_t bytes_written() const override { return bytes_written_; }
+
+  // Flushes the buffer and fsyncs the temporary file, so every byte written
+  // so far is durable when a checkpoint records it. Returns durable_bytes().
+  uint64_t sync();
+  uint64_t durable_bytes() const { return durable_bytes_; }
+
+  const std::string& final_path() const { return final_path_; }
+  const std::string& temp_path() const { return temp_path_; }
+
+ private:
+  void flush_buffer();
+  void write_fully(const char* data, size_t length);
+  [[noreturn]] void fail(int error_number);
+
+  std::string final_path_;
+  std::string temp_path_;
+  int fd_ = -1;
+  std::unique_ptr<char[]> buffer_;
+  size_t buffered_ = 0;
+  bool committed_ = false;
+  uint64_t bytes_written_ = 0;
+  uint64_t durable_bytes_ = 0;
+};
+
+// Returns the directory part of `path` ("." when it has none, "/" for a file
+// in the root directory).
+std::string DirectoryOf(const std::string& path);
+
+// Formats the message of a failed write to `path`: the OS error and a fix,
+// such as "cannot write /x/y.csv: No space left on device; free space or
+// choose another destination".
+std::string WriteErrorMessage(const std::string& path, int error_number);
+
+}  // namespace sluice

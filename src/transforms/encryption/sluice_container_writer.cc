@@ -1,0 +1,72 @@
+#include "transforms/encryption/sluice_container_writer.h"
+
+#include "sluice/error.h"
+
+namespace sluice {
+
+SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
+                                             std::string_view password,
+                                             const ScryptParams& scrypt, RandomSource& random)
+    : inner_(std::move(inner)) {
+  params_.scrypt = scrypt;
+  random.fill(params_.salt);
+  random.fill(params_.nonce_prefix);
+  start(password, 0);
+}
+
+SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
+                                             std::string_view password,
+                                             const SluiceContainerState& state)
+    : inner_(std::move(inner)), params_(state.params) {
+  start(password, state.segments_sealed);
+}
+
+SluiceContainerWriter::~SluiceContainerWriter() {
+  if (!closed_) {
+    abort();
+  }
+}
+
+void SluiceContainerWriter::start(std::string_view password, uint64_t first_counter) {
+  if (password.empty()) {
+    throw InvalidInput("encryption password is empty; supply a non-empty password");
+  }
+  ValidateScryptParams(params_.scrypt, "encryption options");
+
+  ContainerKeys keys = DeriveContainerKeys(password, params_);
+  std::string header = EncodeContainerHeader(params_, keys);
+  auto cipher = std::make_unique<AeadCipher>(AeadAlgorithm::kAes256Gcm, keys.payload);
+  ContainerNoncePrefix prefix = params_.nonce_prefix;
+  sealer_.emplace(
+      std::move(cipher), header,
+      [prefix](uint64_t counter, bool last) { return ContainerSegmentNonce(prefix, counter, last); },
+      kContainerSegmentBytes, kContainerMaxSegments, first_counter);
+
+  if (first_counter == 0) {
+    inner_->write(header);
+  }
+}
+
+void SluiceContainerWriter::write(std::string_view data) {
+  sealer_->write(data, *inner_);
+  bytes_written_ += data.size();
+}
+
+void SluiceContainerWriter::commit() {
+  sealer_->finish(*inner_);
+  inner_->commit();
+  closed_ = true;
+}
+
+void SluiceContainerWriter::abort() noexcept {
+  closed_ = true;
+  if (inner_) {
+    inner_->abort();
+  }
+}
+
+SluiceContainerState SluiceContainerWriter::state() const {
+  return SluiceContainerState{params_, sealer_->segments_sealed()};
+}
+
+}  // namespace sluice

@@ -1,0 +1,60 @@
+// A ByteSink that encrypts everything written to it into a Sluice container
+// (see sluice_container_format.h) and passes the ciphertext to an inner sink.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "sinks/byte_sink.h"
+#include "transforms/encryption/random_source.h"
+#include "transforms/encryption/sluice_container_format.h"
+#include "transforms/encryption/stream_sealer.h"
+
+namespace sluice {
+
+// What a checkpoint stores to continue a container later. Contains no secret:
+// the key is derived again from the password and salt.
+struct SluiceContainerState {
+  ContainerParams params;
+  uint64_t segments_sealed = 0;  // segments the inner sink has received
+};
+
+class SluiceContainerWriter final : public ByteSink {
+ public:
+  // Starts a new container: draws the salt and nonce prefix from `random`,
+  // derives the keys (scrypt, slow by design) and writes the header.
+  // Throws InvalidInput for an empty password or out-of-bounds scrypt costs.
+  SluiceContainerWriter(std::unique_ptr<ByteSink> inner, std::string_view password,
+                        const ScryptParams& scrypt, RandomSource& random);
+
+  // Continues a container from `state`. With state.segments_sealed == 0 it
+  // writes the header as for a new file. Otherwise the inner sink already
+  // holds the header and that many segments, and the next write() must start
+  // at plaintext offset segments_sealed * 65536.
+  SluiceContainerWriter(std::unique_ptr<ByteSink> inner, std::string_view password,
+                        const SluiceContainerState& state);
+
+  ~SluiceContainerWriter() override;
+
+  void write(std::string_view data) override;
+  void commit() override;
+  void abort() noexcept override;
+  uint64_t bytes_written() const override { return bytes_written_; }
+
+  // NOTE: a state taken between segment boundaries excludes the buffered
+  // plaintext (pending_bytes()); a resume must replay it.
+  SluiceContainerState state() const;
+  size_t pending_bytes() const { return sealer_->pending_bytes(); }
+
+ private:
+  void start(std::string_view password, uint64_t first_counter);
+
+  std::unique_ptr<ByteSink> inner_;
+  ContainerParams params_;
+  std::optional<StreamSealer> sealer_;
+  uint64_t bytes_written_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace sluice

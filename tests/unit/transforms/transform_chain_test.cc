@@ -1,0 +1,78 @@
+#include "transforms/transform_chain.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "sluice/error.h"
+#include "transforms/gzip_sink.h"
+#include "transforms/zstd_sink.h"
+
+namespace sluice {
+namespace {
+
+class MemorySink : public ByteSink {
+ public:
+  void write(std::string_view data) override { bytes.append(data); }
+  void commit() override {}
+  void abort() noexcept override {}
+  uint64_t bytes_written() const override { return bytes.size(); }
+
+  std::string bytes;
+};
+
+ExportOptions WithDestination(const std::string& destination, const std::string& compression = "") {
+  ExportOptions options;
+  options.destination = destination;
+  options.compression = compression;
+  return options;
+}
+
+TEST(TransformChain, CompressionFromExtension) {
+  EXPECT_EQ(ResolveCompression(WithDestination("out.csv")), "none");
+  EXPECT_EQ(ResolveCompression(WithDestination("out.csv.gz")), "gzip");
+  EXPECT_EQ(ResolveCompression(WithDestination("OUT.CSV.GZ")), "gzip");
+  EXPECT_EQ(ResolveCompression(WithDestination("out.ndjson.zst")), "zstd");
+  EXPECT_EQ(ResolveCompression(WithDestination("-")), "none");
+}
+
+TEST(TransformChain, ExplicitCompressionWins) {
+  EXPECT_EQ(ResolveCompression(WithDestination("out.csv.gz", "none")), "none");
+  EXPECT_EQ(ResolveCompression(WithDestination("out.csv", "ZSTD")), "zstd");
+  EXPECT_THROW(ResolveCompression(WithDestination("out.csv", "brotli")), Error);
+}
+
+TEST(TransformChain, WrapsInCodec) {
+  auto gzip = WrapWithTransforms(std::make_unique<MemorySink>(), WithDestination("x.gz"));
+  EXPECT_NE(dynamic_cast<GzipSink*>(gzip.get()), nullptr);
+
+  auto zstd = WrapWithTransforms(std::make_unique<MemorySink>(), WithDestination("x.zst"));
+  EXPECT_NE(dynamic_cast<ZstdSink*>(zstd.get()), nullptr);
+
+  auto plain = WrapWithTransforms(std::make_unique<MemorySink>(), WithDestination("x.csv"));
+  EXPECT_NE(dynamic_cast<MemorySink*>(plain.get()), nullptr);
+}
+
+TEST(TransformChain, RejectsLevelOutsideCodecRange) {
+  ExportOptions options = WithDestination("x.gz");
+  options.compression_level = 10;
+  try {
+    WrapWithTransforms(std::make_unique<MemorySink>(), options);
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidOption);
+    EXPECT_STREQ(error.what(),
+                 "invalid compression level 10 for gzip: use 1 (fastest) to 9 (smallest), or 0 "
+                 "for the default (6)");
+  }
+
+  options = WithDestination("x.zst");
+  options.compression_level = 19;
+  EXPECT_NO_THROW(WrapWithTransforms(std::make_unique<MemorySink>(), options));
+  options.compression_level = -1;
+  EXPECT_THROW(WrapWithTransforms(std::make_unique<MemorySink>(), options), Error);
+}
+
+}  // namespace
+}  // namespace sluice
