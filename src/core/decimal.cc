@@ -76,7 +76,6 @@ std::optional<ParsedDecimal> ParseDecimalText(std::string_view text) {
 
   ParsedDecimal result;
   int digits = 0;
-  int leading_zeros_skipped = 0;
   bool seen_point = false;
   bool seen_digit = false;
   for (; i < text.size(); ++i) {
@@ -89,19 +88,16 @@ std::optional<ParsedDecimal> ParseDecimalText(std::string_view text) {
     if (c < '0' || c > '9') return std::nullopt;
     seen_digit = true;
     if (seen_point) ++result.scale;
-    if (digits == 0 && c == '0' && !seen_point) {
-      ++leading_zeros_skipped;
-      continue;
-    }
+    if (digits == 0 && c == '0') continue;  // leading zeros add no digits
     if (digits >= kMaxDecimalPrecision) return std::nullopt;
     result.unscaled = result.unscaled * 10 + (c - '0');
     ++digits;
   }
-  if (!seen_digit) return std::nullopt;
+  if (!seen_digit || result.scale > kMaxDecimalPrecision) return std::nullopt;
 
   if (negative) result.unscaled = -result.unscaled;
   result.precision = std::max({digits, result.scale, 1});
-  (void)leading_zeros_skipped;
+  result.significant_digits = digits;
   return result;
 }
 

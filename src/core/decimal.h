@@ -21,8 +21,9 @@ void AppendInt128(std::string& out, Int128 value);
 // many of them follow the point.
 struct ParsedDecimal {
   Int128 unscaled = 0;
-  int precision = 0;  // significant digits, at least 1 and at least scale
+  int precision = 0;           // digits the value needs: at least 1 and at least scale
   int scale = 0;
+  int significant_digits = 0;  // digits without leading zeros ("0.050" has 2)
 };
 
 // Parses "[+-]digits[.digits]" exactly. Returns nullopt for anything else,

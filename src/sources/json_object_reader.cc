@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/counter_state.h"
 #include "core/error.h"
 
 namespace sluice {
@@ -168,7 +169,28 @@ bool JsonObjectReader::read_object(std::vector<JsonMember>& members) {
     const char* base = buffer_.data();
     const char* stop = nullptr;
     ScanError error;
-    ScanStatus status = ScanObject(base + begin_, base + end_, members, &stop, &error);
+
+    // An NDJSON record ends at its newline: a raw newline cannot occur inside
+    // valid JSON text, so an object still open there is malformed and the
+    // next line is a new record.
+    const char* scan_end = base + end_;
+    bool line_ended = false;
+    if (state_ == State::kLines) {
+      const void* newline = std::memchr(base + begin_, '\n', end_ - begin_);
+      if (newline != nullptr) {
+        scan_end = static_cast<const char*>(newline);
+        line_ended = true;
+      }
+    }
+    ScanStatus status = ScanObject(base + begin_, scan_end, members, &stop, &error);
+    if (status == ScanStatus::kIncomplete && line_ended) {
+      size_t position = static_cast<size_t>(scan_end - base);
+      if (skip_bad_rows_) {
+        skip_bad_line(position);
+        return false;
+      }
+      fail_at(position, "unexpected end of line inside the object; each NDJSON line must hold one whole object");
+    }
 
     if (status == ScanStatus::kOk) {
       size_t after = static_cast<size_t>(stop - base);
@@ -248,6 +270,38 @@ uint64_t JsonObjectReader::column_at(size_t position) const {
 }
 
 uint64_t JsonObjectReader::object_line() const { return line_at(object_start_); }
+
+std::string JsonObjectReader::position() const {
+  return "offset=" + std::to_string(bytes_consumed()) + ";line=" + std::to_string(line_at(begin_)) +
+         ";column=" + std::to_string(column_at(begin_)) +
+         ";state=" + std::to_string(static_cast<int>(state_)) +
+         ";reader_skipped=" + std::to_string(skipped_rows_);
+}
+
+void JsonObjectReader::seek(const std::string& position) {
+  const std::string what = "JSON source position";
+  uint64_t offset = ParseStateCounter(position, "offset", what);
+  uint64_t line = ParseStateCounter(position, "line", what);
+  uint64_t column = ParseStateCounter(position, "column", what);
+  uint64_t state = ParseStateCounter(position, "state", what);
+  if (line == 0 || column == 0 || state > static_cast<uint64_t>(State::kDone) ||
+      (state_ == State::kLines) != (state == static_cast<uint64_t>(State::kLines))) {
+    throw InvalidInput("invalid JSON source position '" + position + "' for '" + path_ +
+                       "'; start the export again");
+  }
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    throw IOError("cannot seek in JSON file '" + path_ + "': " + std::strerror(errno));
+  }
+  state_ = static_cast<State>(state);
+  skipped_rows_ = ParseStateCounter(position, "reader_skipped", what);
+  begin_ = 0;
+  end_ = 0;
+  eof_ = false;
+  buffer_offset_ = offset;
+  lines_before_buffer_ = line - 1;
+  column_at_buffer_start_ = column;
+  object_start_ = 0;
+}
 
 void JsonObjectReader::fail_at(size_t position, const std::string& message) const {
   std::string text = "invalid JSON at line " + std::to_string(line_at(position)) + ", column " +

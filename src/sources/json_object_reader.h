@@ -37,6 +37,15 @@ class JsonObjectReader {
   // 1-based line on which the object last returned by next() starts.
   uint64_t object_line() const;
 
+  // Where reading continues: byte offset, line and column of the next
+  // unconsumed byte, the parser state and the skipped-line count, as
+  // "offset=..;line=..;column=..;state=..;reader_skipped=..".
+  std::string position() const;
+
+  // Continues from a position() of a reader of the same file. Throws
+  // InvalidInput for a malformed position and IOError when seeking fails.
+  void seek(const std::string& position);
+
  private:
   enum class State { kArrayStart, kArrayFirst, kArrayElement, kArrayAfterElement, kArrayEnd, kLines, kDone };
 

@@ -5,16 +5,9 @@
 
 #include "core/decimal.h"
 #include "core/temporal.h"
+#include "sources/number_inference.h"
 
 namespace sluice {
-
-namespace {
-
-// The smallest precision given to an inferred decimal column: 18 digits
-// still fit a 64-bit unscaled value in every writer.
-constexpr int kMinInferredPrecision = 18;
-
-}  // namespace
 
 JsonSchemaInference::ColumnStats& JsonSchemaInference::column_for(const JsonMember& member) {
   std::string_view key = member.key;
@@ -59,6 +52,7 @@ void JsonSchemaInference::add_number(ColumnStats& column, const JsonMember& memb
   }
   column.max_integer_digits = std::max(column.max_integer_digits, parsed->precision - parsed->scale);
   column.max_scale = std::max(column.max_scale, parsed->scale);
+  column.max_significant_digits = std::max(column.max_significant_digits, parsed->significant_digits);
   if (!member.integral) {
     column.seen_fraction = true;
     return;
@@ -89,9 +83,11 @@ void JsonSchemaInference::add_string(ColumnStats& column, const JsonMember& memb
 DataType JsonSchemaInference::number_type(const ColumnStats& column) const {
   if (column.seen_float) return {TypeId::kFloat64};
   if (column.seen_fraction) {
-    int precision = column.max_integer_digits + column.max_scale;
-    if (!infer_decimals_ || precision > kMaxDecimalPrecision) return {TypeId::kFloat64};
-    return DataType::Decimal(std::max(precision, kMinInferredPrecision), column.max_scale);
+    DecimalSampleStats stats;
+    stats.max_integer_digits = column.max_integer_digits;
+    stats.max_scale = column.max_scale;
+    stats.max_significant_digits = column.max_significant_digits;
+    return InferDecimalType(stats, infer_decimals_);
   }
   if (column.seen_big_integer) return DataType::Decimal(kMaxDecimalPrecision, 0);
   return {TypeId::kInt64};

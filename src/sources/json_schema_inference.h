@@ -47,6 +47,7 @@ class JsonSchemaInference {
     bool seen_big_integer = false;  // outside int64
     int max_integer_digits = 0;
     int max_scale = 0;
+    int max_significant_digits = 0;
     bool all_dates = true;
     bool all_local_timestamps = true;
     bool all_zoned_timestamps = true;

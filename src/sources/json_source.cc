@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/counter_state.h"
 #include "core/error.h"
 #include "sources/json_schema_inference.h"
 
@@ -87,6 +88,16 @@ SourceProgress JsonSource::progress() const {
   progress.bytes_read = reader_->bytes_consumed();
   if (reader_->file_size() > 0) progress.total_bytes = reader_->file_size();
   return progress;
+}
+
+std::string JsonSource::position() const {
+  return reader_->position() + ";rows=" + std::to_string(rows_read_) + ";skipped=" + std::to_string(skipped_rows_);
+}
+
+void JsonSource::seek(const std::string& position) {
+  reader_->seek(position);
+  rows_read_ = ParseStateCounter(position, "rows", "JSON source position");
+  skipped_rows_ = ParseStateCounter(position, "skipped", "JSON source position");
 }
 
 }  // namespace sluice

@@ -32,6 +32,10 @@ class JsonSource : public Source {
   SourceProgress progress() const override;
   uint64_t skipped_rows() const override { return reader_->skipped_rows() + skipped_rows_; }
 
+  // The reader's position (byte offset, line, column) and the row counters.
+  std::string position() const override;
+  void seek(const std::string& position) override;
+
  private:
   void infer_schema(const std::string& path, bool is_array, const ExportOptions& options);
   [[noreturn]] void fail_row(const JsonRowProblem& problem) const;

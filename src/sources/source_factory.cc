@@ -153,6 +153,9 @@ std::unique_ptr<Source> OpenFile(const std::string& path, const ExportOptions& o
     std::string lower = path;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* compressed : {".gz", ".zst"}) {
+      if (EndsWith(lower, compressed)) lower.resize(lower.size() - std::string(compressed).size());
+    }
     if ((format == "tsv" || EndsWith(lower, ".tsv")) && options.csv_read.delimiter == ',') {
       ExportOptions tab_separated = options;
       tab_separated.csv_read.delimiter = '\t';

@@ -63,3 +63,18 @@ TEST(RescaleDecimal, WidensAndRejectsLoss) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+TEST(ParseDecimalText, SignificantDigitsSkipLeadingZeros) {
+  auto value = ParseDecimalText("0.016666666666666666");
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->significant_digits, 17);
+  EXPECT_EQ(value->scale, 18);
+  EXPECT_EQ(value->precision, 18);
+  EXPECT_FALSE(ParseDecimalText("0." + std::string(39, '0') + "1"));
+}
+
+}  // namespace
+}  // namespace sluice

@@ -203,6 +203,18 @@ TEST(JsonSource, SkipsMalformedLines) {
   EXPECT_EQ(source.skipped_rows(), 5u);
 }
 
+TEST(JsonSource, ObjectOpenAtLineEndIsItsOwnRecord) {
+  std::string text = "{\"a\": 1}\n{\"a\": \n{\"a\": 3}\n";
+  std::string message = ErrorOf(WriteTemp("open_object.ndjson", text), false);
+  EXPECT_NE(message.find("line 2, column 7"), std::string::npos) << message;
+
+  ExportOptions options;
+  options.skip_bad_rows = true;
+  JsonSource source(WriteTemp("open_object_skip.ndjson", text), false, options);
+  EXPECT_EQ(ReadRows(source), (std::vector<std::string>{"1", "3"}));
+  EXPECT_EQ(source.skipped_rows(), 1u);
+}
+
 TEST(JsonSource, UnknownKeyAfterSample) {
   std::string path = WriteTemp("late_key.ndjson", "{\"a\": 1}\n{\"a\": 2}\n{\"a\": 3, \"late\": true}\n");
   ExportOptions options;
