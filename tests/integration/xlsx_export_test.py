@@ -181,7 +181,7 @@ def test_large_int64_written_as_text():
 
 
 def test_row_overflow_continues_on_new_sheet():
-    rows = EXCEL_MAX_ROWS + 5  # data rows: the first sheet holds EXCEL_MAX_ROWS - 1 of them
+    rows = EXCEL_MAX_ROWS + 5  # data rows: the first sheet has room for EXCEL_MAX_ROWS - 1
     with tempfile.TemporaryDirectory() as directory:
         source = os.path.join(directory, "many.csv")
         with open(source, "w", encoding="ascii") as file:
@@ -191,7 +191,8 @@ def test_row_overflow_continues_on_new_sheet():
         run("export", "--from", source, "--to", path, "--schema", "n:int64", "--sheet-name", "Data", "--quiet")
         with zipfile.ZipFile(path) as archive:
             workbook = archive.read("xl/workbook.xml").decode()
-            assert 'name="Data"' in workbook and 'name="Data (2)"' in workbook, workbook
+            assert 'name="Data"' in workbook, workbook
+            assert 'name="Data (2)"' in workbook, workbook
             first = archive.read("xl/worksheets/sheet1.xml").decode()
             assert f'<row r="{EXCEL_MAX_ROWS}"' in first
             assert f'<v>{EXCEL_MAX_ROWS - 1}</v>' in first
