@@ -1,0 +1,94 @@
+// MemoryGovernor: the memory budget that every large buffer of an export is
+// reserved from before it is allocated.
+//
+// A reservation that would pass the limit waits for other holders to release
+// memory (backpressure). Waiters are served in arrival order, so a large
+// request is never starved by a stream of small ones. If the wait passes the
+// grace period, the circuit breaker trips: reserve() throws sluice::Error of
+// kind kMemoryLimit, naming the limit, the request and the setting to change.
+//
+// A governor may have a parent (for example one budget for a whole server
+// and one per export); a reservation then counts against both.
+//
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+
+namespace sluice {
+
+class MemoryGovernor;
+
+// Memory held from a governor until the reservation is destroyed or released.
+class MemoryReservation {
+ public:
+  MemoryReservation() = default;
+  MemoryReservation(MemoryReservation&& other) noexcept;
+  MemoryReservation& operator=(MemoryReservation&& other) noexcept;
+  ~MemoryReservation() { release(); }
+
+  // Changes the reserved amount; growing may wait or throw like reserve().
+  void resize(uint64_t bytes);
+  void release();
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  friend class MemoryGovernor;
+  MemoryReservation(MemoryGovernor* governor, uint64_t bytes, std::string purpose)
+      : governor_(governor), bytes_(bytes), purpose_(std::move(purpose)) {}
+
+  MemoryGovernor* governor_ = nullptr;
+  uint64_t bytes_ = 0;
+  std::string purpose_;
+};
+
+class MemoryGovernor {
+ public:
+  // `setting` names the option users change to raise the limit, for messages.
+  MemoryGovernor(uint64_t limit_bytes, std::chrono::milliseconds grace_period,
+                 std::string setting = "--memory-limit", MemoryGovernor* parent = nullptr);
+
+  MemoryGovernor(const MemoryGovernor&) = delete;
+  MemoryGovernor& operator=(const MemoryGovernor&) = delete;
+
+  // Reserves `bytes` for `purpose` (such as "Parquet row group"), waiting up
+  // to the grace period for room. Throws Error(kMemoryLimit) when the
+  // circuit breaker trips, and at once when `bytes` alone exceeds the limit.
+  MemoryReservation reserve(uint64_t bytes, const std::string& purpose);
+
+  // Reserves without waiting; returns an empty reservation when there is no
+  // room, so a writer can adapt (flush earlier, upload fewer parts at once).
+  MemoryReservation try_reserve(uint64_t bytes, const std::string& purpose);
+
+  uint64_t limit() const { return limit_; }
+  uint64_t reserved() const;
+  uint64_t peak_reserved() const;
+  // Reservations waiting for room now.
+  size_t waiting() const;
+
+ private:
+  friend class MemoryReservation;
+
+  void acquire(uint64_t bytes, const std::string& purpose, bool wait);
+  void release(uint64_t bytes);
+  void release_local(uint64_t bytes);  // this governor only, not the parent
+
+  const uint64_t limit_;
+  const std::chrono::milliseconds grace_period_;
+  const std::string setting_;
+  MemoryGovernor* const parent_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable released_;
+  uint64_t reserved_ = 0;
+  uint64_t peak_reserved_ = 0;
+  uint64_t next_ticket_ = 0;
+  std::deque<uint64_t> queue_;  // tickets of waiting reservations, oldest first
+};
+
+}  // namespace sluice

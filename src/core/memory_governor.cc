@@ -1,0 +1,130 @@
+#include "sluice/memory_governor.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/size.h"
+
+namespace sluice {
+
+MemoryReservation::MemoryReservation(MemoryReservation&& other) noexcept
+    : governor_(other.governor_), bytes_(other.bytes_), purpose_(std::move(other.purpose_)) {
+  other.governor_ = nullptr;
+  other.bytes_ = 0;
+}
+
+MemoryReservation& MemoryReservation::operator=(MemoryReservation&& other) noexcept {
+  if (this != &other) {
+    release();
+    governor_ = other.governor_;
+    bytes_ = other.bytes_;
+    purpose_ = std::move(other.purpose_);
+    other.governor_ = nullptr;
+    other.bytes_ = 0;
+  }
+  return *this;
+}
+
+void MemoryReservation::resize(uint64_t bytes) {
+  if (governor_ == nullptr) return;
+  if (bytes > bytes_) {
+    governor_->acquire(bytes - bytes_, purpose_, true);
+  } else if (bytes < bytes_) {
+    governor_->release(bytes_ - bytes);
+  }
+  bytes_ = bytes;
+}
+
+void MemoryReservation::release() {
+  if (governor_ != nullptr && bytes_ > 0) governor_->release(bytes_);
+  bytes_ = 0;
+}
+
+MemoryGovernor::MemoryGovernor(uint64_t limit_bytes, std::chrono::milliseconds grace_period,
+                               std::string setting, MemoryGovernor* parent)
+    : limit_(limit_bytes), grace_period_(grace_period), setting_(std::move(setting)), parent_(parent) {}
+
+MemoryReservation MemoryGovernor::reserve(uint64_t bytes, const std::string& purpose) {
+  acquire(bytes, purpose, true);
+  return MemoryReservation(this, bytes, purpose);
+}
+
+MemoryReservation MemoryGovernor::try_reserve(uint64_t bytes, const std::string& purpose) {
+  try {
+    acquire(bytes, purpose, false);
+  } catch (const Error& error) {
+    if (error.kind() != ErrorKind::kMemoryLimit) throw;
+    return MemoryReservation();
+  }
+  return MemoryReservation(this, bytes, purpose);
+}
+
+void MemoryGovernor::acquire(uint64_t bytes, const std::string& purpose, bool wait) {
+  if (bytes == 0) return;
+  if (bytes > limit_) {
+    throw Error(ErrorKind::kMemoryLimit,
+                "memory limit exceeded: " + purpose + " needs " + FormatSize(bytes) + " but " + setting_ +
+                    " is " + FormatSize(limit_) + "; raise " + setting_ + " or use smaller chunks");
+  }
+
+  std::unique_lock<std::mutex> lock(mutex_);
+  uint64_t ticket = next_ticket_++;
+  queue_.push_back(ticket);
+  auto fits = [&] { return queue_.front() == ticket && reserved_ + bytes <= limit_; };
+  bool granted = wait ? released_.wait_for(lock, grace_period_, fits) : fits();
+  queue_.erase(std::find(queue_.begin(), queue_.end(), ticket));
+  if (!granted) {
+    released_.notify_all();  // the next waiter may now be at the front
+    uint64_t held = reserved_;
+    lock.unlock();
+    throw Error(ErrorKind::kMemoryLimit,
+                "memory limit exceeded: " + purpose + " needs " + FormatSize(bytes) + " more while " +
+                    FormatSize(held) + " of the " + setting_ + " of " + FormatSize(limit_) +
+                    " is in use and none was released within " +
+                    std::to_string(grace_period_.count()) + " ms; raise " + setting_ +
+                    " or run fewer exports at once (the export can be resumed)");
+  }
+  reserved_ += bytes;
+  peak_reserved_ = std::max(peak_reserved_, reserved_);
+  released_.notify_all();
+  lock.unlock();
+
+  if (parent_ != nullptr) {
+    try {
+      parent_->acquire(bytes, purpose, wait);
+    } catch (...) {
+      release_local(bytes);
+      throw;
+    }
+  }
+}
+
+void MemoryGovernor::release(uint64_t bytes) {
+  release_local(bytes);
+  if (parent_ != nullptr) parent_->release(bytes);
+}
+
+void MemoryGovernor::release_local(uint64_t bytes) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reserved_ -= std::min(bytes, reserved_);
+  }
+  released_.notify_all();
+}
+
+uint64_t MemoryGovernor::reserved() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return reserved_;
+}
+
+uint64_t MemoryGovernor::peak_reserved() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return peak_reserved_;
+}
+
+size_t MemoryGovernor::waiting() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
+}  // namespace sluice

@@ -1,0 +1,113 @@
+#include "sluice/memory_governor.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "core/error.h"
+
+namespace sluice {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(MemoryGovernor, ReservesAndReleases) {
+  MemoryGovernor governor(1000, milliseconds(10));
+  {
+    MemoryReservation a = governor.reserve(600, "batch");
+    EXPECT_EQ(governor.reserved(), 600u);
+    a.resize(200);
+    EXPECT_EQ(governor.reserved(), 200u);
+  }
+  EXPECT_EQ(governor.reserved(), 0u);
+  EXPECT_EQ(governor.peak_reserved(), 600u);
+}
+
+TEST(MemoryGovernor, OversizedRequestTripsAtOnce) {
+  MemoryGovernor governor(1000, std::chrono::hours(1));
+  try {
+    governor.reserve(2000, "Parquet row group");
+    FAIL() << "expected the circuit breaker";
+  } catch (const Error& error) {
+    std::string message = error.what();
+    EXPECT_EQ(error.kind(), ErrorKind::kMemoryLimit);
+    EXPECT_NE(message.find("Parquet row group"), std::string::npos) << message;
+    EXPECT_NE(message.find("--memory-limit"), std::string::npos) << message;
+  }
+}
+
+TEST(MemoryGovernor, BreakerTripsAfterGracePeriod) {
+  MemoryGovernor governor(1000, milliseconds(20));
+  MemoryReservation held = governor.reserve(900, "batch");
+  try {
+    governor.reserve(200, "upload part");
+    FAIL() << "expected the circuit breaker";
+  } catch (const Error& error) {
+    std::string message = error.what();
+    EXPECT_EQ(error.kind(), ErrorKind::kMemoryLimit);
+    EXPECT_NE(message.find("upload part"), std::string::npos) << message;
+    EXPECT_NE(message.find("resumed"), std::string::npos) << message;
+  }
+  EXPECT_EQ(governor.reserved(), 900u);
+}
+
+TEST(MemoryGovernor, WaiterProceedsWhenMemoryIsReleased) {
+  MemoryGovernor governor(1000, std::chrono::seconds(30));
+  MemoryReservation held = governor.reserve(900, "batch");
+  std::atomic<bool> granted{false};
+  std::thread waiter([&] {
+    MemoryReservation second = governor.reserve(500, "batch");
+    granted = true;
+  });
+  held.release();
+  waiter.join();
+  EXPECT_TRUE(granted);
+}
+
+TEST(MemoryGovernor, TryReserveDoesNotWait) {
+  MemoryGovernor governor(1000, std::chrono::hours(1));
+  MemoryReservation held = governor.reserve(900, "batch");
+  MemoryReservation denied = governor.try_reserve(200, "row group");
+  EXPECT_EQ(denied.bytes(), 0u);
+  MemoryReservation granted = governor.try_reserve(100, "row group");
+  EXPECT_EQ(granted.bytes(), 100u);
+}
+
+TEST(MemoryGovernor, ParentCountsChildReservations) {
+  MemoryGovernor server(1000, milliseconds(10), "server memory limit");
+  MemoryGovernor first(800, milliseconds(10), "--memory-limit", &server);
+  MemoryGovernor second(800, milliseconds(10), "--memory-limit", &server);
+  MemoryReservation a = first.reserve(600, "batch");
+  EXPECT_EQ(server.reserved(), 600u);
+  EXPECT_THROW(second.reserve(600, "batch"), Error);
+  EXPECT_EQ(second.reserved(), 0u);
+  EXPECT_EQ(server.reserved(), 600u);
+}
+
+TEST(MemoryGovernor, WaitersServedInArrivalOrder) {
+  // A large request that arrived first is not overtaken by later small ones.
+  MemoryGovernor governor(1000, std::chrono::seconds(30));
+  MemoryReservation held = governor.reserve(600, "batch");
+  std::atomic<int> order{0};
+  int large_position = -1;
+  int small_position = -1;
+  std::thread large([&] {
+    MemoryReservation r = governor.reserve(900, "large");
+    large_position = order++;
+  });
+  while (governor.waiting() < 1) std::this_thread::yield();
+  std::thread small([&] {
+    MemoryReservation r = governor.reserve(300, "small");
+    small_position = order++;
+  });
+  while (governor.waiting() < 2) std::this_thread::yield();
+  held.release();
+  large.join();
+  small.join();
+  EXPECT_EQ(large_position, 0);
+  EXPECT_EQ(small_position, 1);
+}
+
+}  // namespace
+}  // namespace sluice
