@@ -1,6 +1,8 @@
 #include "sources/json_source.h"
 
 #include <gtest/gtest.h>
+
+#include "source_rows.h"
 #include <unistd.h>
 
 #include <fstream>
@@ -14,45 +16,14 @@
 namespace sluice {
 namespace {
 
+using testing::ReadRows;
+
 std::string WriteTemp(const std::string& name, const std::string& contents) {
   std::string path = ::testing::TempDir() + "/sluice_json_" + std::to_string(::getpid()) + "_" + name;
   std::ofstream(path, std::ios::binary) << contents;
   return path;
 }
 
-std::string CellText(const Column& column, size_t row) {
-  if (column.is_null(row)) return "null";
-  std::string text;
-  switch (column.type().id) {
-    case TypeId::kBoolean: return column.bool_at(row) ? "true" : "false";
-    case TypeId::kInt64: return std::to_string(column.int64_at(row));
-    case TypeId::kFloat64: return std::to_string(column.double_at(row));
-    case TypeId::kDecimal: return FormatDecimal(column.decimal_at(row), column.type().scale);
-    case TypeId::kString:
-    case TypeId::kBinary: return std::string(column.bytes_at(row));
-    case TypeId::kDate: AppendDate(text, column.int64_at(row)); return text;
-    case TypeId::kTimestamp: AppendTimestamp(text, column.int64_at(row), 'T'); return text;
-    case TypeId::kTimestampTz: AppendTimestamp(text, column.int64_at(row), 'T'); return text + "Z";
-  }
-  return text;
-}
-
-// Every row as "a|b|c".
-std::vector<std::string> ReadRows(Source& source, size_t* batches = nullptr) {
-  Batch batch(source.schema());
-  std::vector<std::string> rows;
-  size_t count = 0;
-  while (source.next_batch(batch)) {
-    ++count;
-    for (size_t r = 0; r < batch.num_rows(); ++r) {
-      std::string row;
-      for (size_t c = 0; c < batch.num_columns(); ++c) row += (c ? "|" : "") + CellText(batch.column(c), r);
-      rows.push_back(row);
-    }
-  }
-  if (batches != nullptr) *batches = count;
-  return rows;
-}
 
 std::string SchemaText(const Schema& schema) {
   std::string text;
@@ -248,7 +219,7 @@ TEST(JsonSource, ExplicitSchemaPicksKeys) {
   JsonSource source(path, false, options);
   EXPECT_EQ(SchemaText(source.schema()), "a:float64,b:binary,t:timestamptz,missing:int64");
   EXPECT_EQ(ReadRows(source),
-            (std::vector<std::string>{"1.250000|hello|2024-01-01T00:00:00Z|null", "2.000000|null|null|null"}));
+            (std::vector<std::string>{"1.250000|0x68656c6c6f|2024-01-01T00:00:00Z|null", "2.000000|null|null|null"}));
 }
 
 TEST(JsonSource, ArraySyntaxErrors) {

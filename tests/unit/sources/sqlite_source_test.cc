@@ -1,6 +1,8 @@
 #include "sources/sqlite_source.h"
 
 #include <gtest/gtest.h>
+
+#include "source_rows.h"
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -14,6 +16,8 @@
 
 namespace sluice {
 namespace {
+
+using testing::ReadRows;
 
 class SqliteSourceTest : public ::testing::Test {
  protected:
@@ -37,45 +41,6 @@ class SqliteSourceTest : public ::testing::Test {
   sqlite3* db_ = nullptr;
 };
 
-std::string CellText(const Column& column, size_t row) {
-  if (column.is_null(row)) return "null";
-  std::string text;
-  switch (column.type().id) {
-    case TypeId::kBoolean: return column.bool_at(row) ? "true" : "false";
-    case TypeId::kInt64: return std::to_string(column.int64_at(row));
-    case TypeId::kFloat64: return std::to_string(column.double_at(row));
-    case TypeId::kDecimal: return FormatDecimal(column.decimal_at(row), column.type().scale);
-    case TypeId::kString: return std::string(column.bytes_at(row));
-    case TypeId::kBinary: {
-      for (unsigned char c : column.bytes_at(row)) {
-        char hex[3];
-        std::snprintf(hex, sizeof hex, "%02x", c);
-        text += hex;
-      }
-      return "0x" + text;
-    }
-    case TypeId::kDate: AppendDate(text, column.int64_at(row)); return text;
-    case TypeId::kTimestamp: AppendTimestamp(text, column.int64_at(row), 'T'); return text;
-    case TypeId::kTimestampTz: AppendTimestamp(text, column.int64_at(row), 'T'); return text + "Z";
-  }
-  return text;
-}
-
-std::vector<std::string> ReadRows(Source& source, size_t* batches = nullptr) {
-  Batch batch(source.schema());
-  std::vector<std::string> rows;
-  size_t count = 0;
-  while (source.next_batch(batch)) {
-    ++count;
-    for (size_t r = 0; r < batch.num_rows(); ++r) {
-      std::string row;
-      for (size_t c = 0; c < batch.num_columns(); ++c) row += (c ? "|" : "") + CellText(batch.column(c), r);
-      rows.push_back(row);
-    }
-  }
-  if (batches != nullptr) *batches = count;
-  return rows;
-}
 
 std::string SchemaText(const Schema& schema) {
   std::string text;
