@@ -10,11 +10,12 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libsqlite3-dev sqlite3 libpq-dev postgresql
   zlib1g-dev libzstd-dev libsnappy-dev libssl-dev libcurl4-openssl-dev
-  libxlsxwriter-dev libavro-dev libboost-dev
+  libxlsxwriter-dev libavro-dev libdeflate-dev libboost-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-avro python3-snappy python3-zstandard python3-openpyxl python3-cryptography
-  age util-linux
+  age util-linux unzip
+  libreoffice-calc
   time zstd
 )
 

@@ -87,13 +87,13 @@ enum class AvroCodec { kNull, kDeflate, kSnappy, kZstandard };
 
 struct AvroWriteOptions {
   AvroCodec codec = AvroCodec::kDeflate;
-  int codec_level = 0;                 // 0 = the codec's default; deflate 1..9, zstandard 1..22
+  int codec_level = 0;                 // 0 = the codec's default; deflate 1..12, zstandard 1..22
   std::string record_name = "Row";     // name of the top-level record in a derived schema
   std::string record_namespace;        // namespace of that record; empty = none
   std::string schema_path;             // a .avsc file to write into instead of a derived schema
   uint64_t block_bytes = 64 * kKiB;    // a data block ends once its uncompressed size reaches this
-  // The 16-byte sync marker is the first half of SHA-256 over this seed when
-  // set, else over export_id; it is random only when both are unset.
+  // The 16-byte sync marker is derived from this seed when set, else from
+  // export_id (see MakeAvroSyncMarker). It is random only when both are unset.
   std::optional<uint64_t> sync_marker_seed;
 };
 
@@ -108,6 +108,19 @@ struct XlsxWriteOptions {
   uint64_t max_rows = 1048576;         // rows per sheet, header included
   uint64_t max_columns = 16384;
   uint64_t max_text_units = 32767;     // UTF-16 code units per cell
+};
+
+// Uploads to object storage (s3://, azure://, gs:// destinations). Secrets
+// never live here: credentials come from the environment or credential files.
+struct CloudOptions {
+  std::string endpoint;               // S3-compatible endpoint URL; empty = AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or AWS
+  std::string region;                 // S3 region; empty = AWS_REGION, AWS_DEFAULT_REGION, the profile, or us-east-1
+  bool path_style = false;            // S3 URLs as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY
+  std::string profile;                // shared credentials file profile; empty = AWS_PROFILE or "default"
+  uint64_t part_bytes = 8 * kMiB;     // first part, block or chunk size; grows for very large uploads
+  int max_concurrency = 4;            // parts or blocks uploading at once; memory is about part_bytes * (this + 1)
+  int max_attempts = 5;               // tries per request, including the first
+  int stall_timeout_seconds = 60;     // a request that moves no byte for this long is retried
 };
 
 struct ExportOptions {
@@ -134,8 +147,20 @@ struct ExportOptions {
   EncryptionOptions encryption;
   AvroWriteOptions avro_write;
   XlsxWriteOptions xlsx_write;
+  CloudOptions cloud;
 
   std::string export_id;         // empty = a new random id
+
+  // Job store directory (see docs/resume.md). Empty: the export keeps no
+  // record and cannot be resumed or cancelled from another process.
+  std::string state_dir;
+  // Input read between checkpoints, rounded down to whole chunks (at least
+  // one). At each checkpoint a gzip member or zstd frame ends and, with a
+  // job store, the output is fsynced. 0 = no checkpoints.
+  uint64_t checkpoint_bytes = 8 * kMiB;
+  // Resume even when the source's size, modification time, first bytes or
+  // row count differ from when the export started.
+  bool allow_changed_source = false;
 };
 
 }  // namespace sluice

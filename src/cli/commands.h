@@ -10,5 +10,8 @@ namespace sluice::cli {
 void AddExportCommand(CLI::App& app, int& exit_code);
 void AddInspectCommand(CLI::App& app, int& exit_code);
 void AddDecryptCommand(CLI::App& app, int& exit_code);
+void AddResumeCommand(CLI::App& app, int& exit_code);
+void AddExportsCommand(CLI::App& app, int& exit_code);
+void AddCancelCommand(CLI::App& app, int& exit_code);
 
 }  // namespace sluice::cli

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -9,6 +10,7 @@
 #include "cli/option_groups.h"
 #include "cli/progress_reporter.h"
 #include "cli/signals.h"
+#include "cli/state_dir_flag.h"
 #include "core/size.h"
 #include "sluice/sluice.h"
 
@@ -23,6 +25,9 @@ struct ExportFlags {
   std::string max_file_size = "20GB";
   std::string progress = "auto";
   std::string config;
+  std::string state_dir;
+  std::string checkpoint_interval = "8MB";
+  std::optional<uint64_t> encryption_test_seed;
   bool quiet = false;
 };
 
@@ -62,6 +67,13 @@ void AddCoreFlags(CLI::App& command, ExportFlags& flags) {
   command.add_flag("-q,--quiet", flags.quiet, "Print errors only");
   command.add_option("--config", flags.config,
                      "Configuration file of key = value lines (also SLUICE_CONFIG)");
+  AddStateDirFlag(command, flags.state_dir);
+  command.add_option("--checkpoint-interval", flags.checkpoint_interval,
+                     "Input read between checkpoints that a resume can continue from, rounded to whole "
+                     "chunks (default 8MB; 0 = none)");
+  // Test-only and hidden: fixes the encryption salt and nonce prefix so two
+  // runs give the same bytes. Never use it for real data.
+  command.add_option("--encryption-test-seed", flags.encryption_test_seed)->group("");
 }
 
 // Returns `source` with the password of a URL such as
@@ -75,6 +87,15 @@ std::string RedactPassword(const std::string& source) {
   size_t colon = source.find(':', scheme + 3);
   if (colon == std::string::npos || colon > at) return source;
   return source.substr(0, colon + 1) + "***" + source.substr(at);
+}
+
+// Returns a destination URL without its query string, which may hold a SAS
+// token, for logs.
+std::string RedactQuery(const std::string& destination) {
+  size_t scheme = destination.find("://");
+  size_t question = destination.find('?');
+  if (scheme == std::string::npos || question == std::string::npos) return destination;
+  return destination.substr(0, question) + "?***";
 }
 
 void LogSummary(const ExportResult& result) {
@@ -100,6 +121,17 @@ int RunExportCommand(ExportFlags& flags) {
     options.chunk_bytes = ParseSizeFlag("--chunk-size", flags.chunk_size);
     options.memory_limit = ParseSizeFlag("--memory-limit", flags.memory_limit);
     options.max_file_bytes = ParseSizeFlag("--max-file-size", flags.max_file_size);
+    options.checkpoint_bytes =
+        flags.checkpoint_interval == "0" ? 0 : ParseSizeFlag("--checkpoint-interval", flags.checkpoint_interval);
+    options.state_dir = ResolveStateDir(flags.state_dir);
+    try {
+      JobStore probe(options.state_dir);
+    } catch (const Error& error) {
+      // An export without a record still works; it just cannot be resumed.
+      spdlog::warn("the export will not be resumable: {}", error.what());
+      options.state_dir.clear();
+    }
+    if (flags.encryption_test_seed) options.encryption.test_seed = flags.encryption_test_seed;
     ProgressReporter reporter(ParseProgressMode(flags.progress));
     if (flags.quiet) spdlog::set_level(spdlog::level::warn);
 
@@ -109,7 +141,7 @@ int RunExportCommand(ExportFlags& flags) {
 
     if (options.export_id.empty()) options.export_id = NewExportId();
     spdlog::info("export {} started: {} -> {}", options.export_id, RedactPassword(options.source),
-                 options.destination);
+                 RedactQuery(options.destination));
     ExportResult result;
     try {
       result = RunExport(options, on_progress, &cancel);
@@ -140,6 +172,7 @@ void AddExportCommand(CLI::App& app, int& exit_code) {
   AddAvroFlags(*command, flags->options);
   AddParquetFlags(*command, flags->options);
   AddXlsxFlags(*command, flags->options);
+  AddCloudFlags(*command, flags->options);
   AddEncryptionFlags(*command, flags->options);
   command->callback([flags, &exit_code]() { exit_code = RunExportCommand(*flags); });
 }

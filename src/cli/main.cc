@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   sluice::cli::AddExportCommand(app, exit_code);
   sluice::cli::AddInspectCommand(app, exit_code);
   sluice::cli::AddDecryptCommand(app, exit_code);
+  sluice::cli::AddResumeCommand(app, exit_code);
+  sluice::cli::AddExportsCommand(app, exit_code);
+  sluice::cli::AddCancelCommand(app, exit_code);
 
   try {
     std::vector<std::string> arguments = sluice::cli::LayeredArguments(app, argc, argv);

@@ -13,6 +13,7 @@ void AddJsonFlags(CLI::App& command, ExportOptions& options);
 void AddAvroFlags(CLI::App& command, ExportOptions& options);
 void AddParquetFlags(CLI::App& command, ExportOptions& options);
 void AddXlsxFlags(CLI::App& command, ExportOptions& options);
+void AddCloudFlags(CLI::App& command, ExportOptions& options);
 // Also resolves the password once parsing completes, through the export
 // command's parse_complete_callback.
 void AddEncryptionFlags(CLI::App& command, ExportOptions& options);

@@ -1,5 +1,7 @@
 #include "formats/csv_writer.h"
 
+#include "core/counter_state.h"
+
 #include <cstring>
 
 #include "core/error.h"
@@ -137,6 +139,19 @@ void CsvWriter::write_batch(const Batch& batch) {
 }
 
 void CsvWriter::finish() { flush(); }
+
+std::optional<std::string> CsvWriter::checkpoint_state() {
+  flush();
+  return "altered_values=" + std::to_string(altered_values_);
+}
+
+void CsvWriter::restore(const Schema& schema, ByteSink& sink, const std::string& state) {
+  altered_values_ = ParseStateCounter(state, "altered_values", "writer checkpoint state");
+  sink_ = &sink;
+  plans_.clear();
+  for (const Field& field : schema) plans_.push_back(plan_column(field.type));
+  buffer_.clear();
+}
 
 void CsvWriter::encode_row(const Batch& batch, size_t row) {
   size_t columns = plans_.size();

@@ -49,6 +49,11 @@ class CsvWriter : public FormatWriter {
   void write_batch(const Batch& batch) override;
   void finish() override;
 
+  // The state is the count of altered values: the header, when there is one,
+  // is already in the sink.
+  std::optional<std::string> checkpoint_state() override;
+  void restore(const Schema& schema, ByteSink& sink, const std::string& state) override;
+
   // String cells (and column names) changed by the formula guard.
   uint64_t altered_values() const override { return altered_values_; }
 

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/batch.h"
 #include "core/data_type.h"
+#include "core/error.h"
 #include "sinks/byte_sink.h"
 
 namespace sluice {
@@ -34,6 +36,22 @@ class FormatWriter {
   // Values the writer changed to keep the output valid (for example XLSX
   // cells cut at Excel's text limit), reported in the export summary.
   virtual uint64_t altered_values() const { return 0; }
+
+  // Hands every buffered byte to the sink and returns what restore() needs
+  // to continue the same file after those bytes, or nullopt when the format
+  // cannot be continued mid-file (XLSX), so a resumed export restarts it.
+  // Called between batches.
+  virtual std::optional<std::string> checkpoint_state() { return std::nullopt; }
+
+  // Called instead of begin() to continue a file: `sink` already holds the
+  // bytes written up to the checkpoint_state() that returned `state`.
+  // Throws InvalidInput for a state this writer did not produce.
+  virtual void restore(const Schema& schema, ByteSink& sink, const std::string& state) {
+    (void)schema;
+    (void)sink;
+    (void)state;
+    throw InvalidInput("this output format cannot continue a file from a checkpoint");
+  }
 };
 
 }  // namespace sluice

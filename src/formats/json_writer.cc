@@ -1,5 +1,7 @@
 #include "formats/json_writer.h"
 
+#include "core/counter_state.h"
+
 #include <cmath>
 
 #include "formats/value_text.h"
@@ -19,7 +21,16 @@ JsonWriter::JsonWriter(bool array, const JsonWriteOptions& options)
 void JsonWriter::begin(const Schema& schema, ByteSink& sink) {
   sink_ = &sink;
   rows_written_ = 0;
+  prepare_keys(schema);
 
+  buffer_.clear();
+  if (array_) {
+    buffer_.push_back('[');
+    flush();
+  }
+}
+
+void JsonWriter::prepare_keys(const Schema& schema) {
   key_prefixes_.clear();
   for (size_t i = 0; i < schema.size(); ++i) {
     std::string prefix;
@@ -30,12 +41,20 @@ void JsonWriter::begin(const Schema& schema, ByteSink& sink) {
   }
   row_open_ = pretty_ ? "\n  {" : "{";
   row_close_ = array_ ? "}" : "}\n";
+}
 
+std::optional<std::string> JsonWriter::checkpoint_state() {
+  flush();
+  return "rows_written=" + std::to_string(rows_written_) +
+         ";altered_values=" + std::to_string(altered_values_);
+}
+
+void JsonWriter::restore(const Schema& schema, ByteSink& sink, const std::string& state) {
+  sink_ = &sink;
+  prepare_keys(schema);
+  rows_written_ = ParseStateCounter(state, "rows_written", "writer checkpoint state");
+  altered_values_ = ParseStateCounter(state, "altered_values", "writer checkpoint state");
   buffer_.clear();
-  if (array_) {
-    buffer_.push_back('[');
-    flush();
-  }
 }
 
 void JsonWriter::write_batch(const Batch& batch) {

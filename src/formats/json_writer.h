@@ -38,10 +38,16 @@ class JsonWriter : public FormatWriter {
   void write_batch(const Batch& batch) override;
   void finish() override;
 
+  // The state is the rows written (a JSON array needs a ',' before every
+  // row but the first) and the count of altered values.
+  std::optional<std::string> checkpoint_state() override;
+  void restore(const Schema& schema, ByteSink& sink, const std::string& state) override;
+
   // Strings that held bytes outside valid UTF-8.
   uint64_t altered_values() const override { return altered_values_; }
 
  private:
+  void prepare_keys(const Schema& schema);
   void encode_row(const Batch& batch, size_t row);
   void append_value(const Column& column, size_t row);
   void flush();

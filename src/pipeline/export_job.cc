@@ -1,26 +1,20 @@
 // RunExport and InspectSource: the pipeline that every front end shares.
 #include <openssl/rand.h>
+#include <unistd.h>
 
-#include <chrono>
+#include <memory>
+#include <optional>
 
 #include "core/error.h"
-#include "core/process_memory.h"
-#include "core/size.h"
-#include "formats/writer_factory.h"
-#include "pipeline/progress_tracker.h"
-#include "pipeline/split_output.h"
+#include "pipeline/export_runner.h"
+#include "pipeline/job_store.h"
+#include "pipeline/options_json.h"
+#include "pipeline/source_fingerprint.h"
+#include "sinks/cloud/cloud_destination.h"
 #include "sluice/sluice.h"
 #include "sources/source_factory.h"
-#include "transforms/transform_chain.h"
 
 namespace sluice {
-
-namespace {
-
-constexpr uint64_t kMinChunkBytes = 8 * kKiB;
-constexpr uint64_t kMaxChunkBytes = 4 * kMiB;
-
-}  // namespace
 
 std::string NewExportId() {
   unsigned char random[8];
@@ -36,96 +30,61 @@ std::string NewExportId() {
   return id;
 }
 
+const char* Version() { return SLUICE_VERSION; }
+
 namespace {
 
-// Checks the options that do not depend on the source, before anything is
-// opened or written.
-std::string ValidateOptions(const ExportOptions& options) {
-  if (options.chunk_bytes < kMinChunkBytes || options.chunk_bytes > kMaxChunkBytes) {
-    throw InvalidOption("invalid chunk size " + FormatSize(options.chunk_bytes) +
-                       ": use a size from 8KB to 4MB");
-  }
-  if (options.max_file_bytes != 0 && options.max_file_bytes < options.chunk_bytes) {
-    throw InvalidOption("invalid maximum file size " + FormatSize(options.max_file_bytes) +
-                       ": it must be at least the chunk size (" + FormatSize(options.chunk_bytes) + ")");
-  }
-  if (options.memory_limit < 2 * options.chunk_bytes) {
-    throw InvalidOption("invalid memory limit " + FormatSize(options.memory_limit) +
-                       ": it must be at least twice the chunk size (" +
-                       FormatSize(options.chunk_bytes) + ")");
-  }
-  if (options.destination.empty()) {
-    throw InvalidOption("missing destination: pass --to with a file path, or - for standard output");
-  }
-
-  std::string format = options.format;
-  if (format.empty()) {
-    format = FormatFromPath(options.destination);
-    if (format.empty()) {
-      throw InvalidOption("cannot tell the output format from '" + options.destination +
-                         "': pass --format with one of " + SupportedFormats());
-    }
-  }
-  if (!IsSupportedFormat(format)) {
-    throw InvalidOption("unknown output format '" + format + "': use one of " + SupportedFormats());
-  }
-  ResolveCompression(options);
-  return format;
-}
-
-void CheckCancelled(const CancellationToken* cancel) {
-  if (cancel != nullptr && cancel->cancelled()) {
-    throw Error(ErrorKind::kCancelled, "export cancelled; no output was kept");
+// True when the source reports positions and the output is a file, so
+// checkpoints can continue the export.
+bool CanResume(const ExportOptions& options, const Source& source) {
+  // NOTE: uploads are not resumed yet; that needs the upload id and the
+  // acknowledged parts in the checkpoint.
+  if (options.destination == "-" || IsCloudDestination(options.destination)) return false;
+  try {
+    source.position();
+    return true;
+  } catch (const Error&) {
+    return false;
   }
 }
 
 }  // namespace
 
-const char* Version() { return SLUICE_VERSION; }
-
-ExportResult RunExport(const ExportOptions& options, const ProgressCallback& on_progress,
+ExportResult RunExport(const ExportOptions& given_options, const ProgressCallback& on_progress,
                        const CancellationToken* cancel) {
-  auto started = std::chrono::steady_clock::now();
-  std::string format = ValidateOptions(options);
-  ExportResult result;
-  result.export_id = options.export_id.empty() ? NewExportId() : options.export_id;
+  std::string format = ValidateExportOptions(given_options);
+  // A recorded export runs with absolute paths, so that its temporary files
+  // and parts are found again by a resume started in another directory.
+  ExportOptions options = given_options.state_dir.empty() ? given_options : WithAbsolutePaths(given_options);
+  if (options.export_id.empty()) options.export_id = NewExportId();
 
-  std::unique_ptr<Source> source = OpenSource(options);
-  const Schema& schema = source->schema();
-  SplitOutput output(options, schema, format, result.export_id);
-  ProgressTracker tracker(result.export_id, options.chunk_bytes);
+  std::unique_ptr<JobStore> store;
+  if (!options.state_dir.empty()) {
+    store = std::make_unique<JobStore>(options.state_dir);
+    ExportRecord record;
+    record.id = options.export_id;
+    record.state = ExportState::kRunning;
+    record.options_json = OptionsToJson(options);
+    record.format = format;
+    record.pid = ::getpid();
+    store->create(record);
+  }
 
-  Batch batch(schema);
-  uint64_t records = 0;
+  std::unique_ptr<Source> source;
   try {
-    while (true) {
-      CheckCancelled(cancel);
-      if (!source->next_batch(batch)) break;
-      output.write_batch(batch);
-      records += batch.num_rows();
-      if (tracker.update(source->progress(), records, output.bytes_written()) && on_progress) {
-        on_progress(tracker.snapshot());
-      }
-    }
-    CheckCancelled(cancel);
-    output.finish();
-  } catch (...) {
-    output.abort();
+    source = OpenSource(options);
+  } catch (const Error& error) {
+    if (store) store->set_state(options.export_id, ExportState::kFailed, error.what());
     throw;
   }
 
-  tracker.finish(records, output.bytes_written());
-  if (on_progress) on_progress(tracker.snapshot());
-
-  result.records_exported = records;
-  result.bytes_written = output.bytes_written();
-  result.skipped_rows = source->skipped_rows();
-  result.altered_values = output.altered_values();
-  result.files = output.files();
-  result.manifest_path = output.manifest_path();
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  result.peak_rss_bytes = PeakRssBytes();
-  return result;
+  RunRecord run_record;
+  run_record.store = store.get();
+  run_record.resumable = CanResume(options, *source);
+  if (store) {
+    store->set_source_info(options.export_id, SourceFingerprint(options, *source), run_record.resumable);
+  }
+  return RunPipeline(options, format, *source, RunStart{}, run_record, on_progress, cancel);
 }
 
 SourceInfo InspectSource(const ExportOptions& options) {

@@ -5,57 +5,124 @@
 // Each part is a complete file of its format (a CSV part repeats the header).
 // A single-part export is published under the destination's own name; a
 // split one as DEST.part-00001.ext, ... plus a manifest written last.
+//
+// Checkpoints: checkpoint() ends the compression frame and, when durable,
+// fsyncs the part, so an export can be continued from that point (see
+// resume.h). A PartListener hears when parts start and complete, so a job
+// store can record each part exactly once.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/batch.h"
 #include "formats/format_writer.h"
-#include "sinks/hashing_sink.h"
+#include "pipeline/checkpoint.h"
+#include "pipeline/output_chain.h"
 #include "sluice/sluice.h"
 
 namespace sluice {
 
+// Where the batch being written came from, for the start of a part that
+// begins inside it.
+struct BatchOrigin {
+  std::string position;   // Source::position() before the batch; empty when unknown
+  uint64_t chunk = 0;     // batches read before it
+  uint64_t records = 0;   // rows exported before its first row
+  uint64_t first_row = 0; // rows of it skipped because earlier parts hold them
+};
+
+class PartListener {
+ public:
+  virtual ~PartListener() = default;
+
+  // A part's temporary file was created, so a resume or cancel can find it
+  // even before the part's first checkpoint.
+  virtual void part_opened(uint64_t number, const std::string& path, const std::string& temp_path) = 0;
+
+  // A part is complete: `part` gives its final path, rows, bytes and
+  // SHA-256, and the temporary file is about to be renamed. `next_start` is
+  // where the next part begins, or null when this is the last part.
+  virtual void part_completing(const OutputFile& part, const std::string& temp_path, uint64_t number,
+                               const Checkpoint* next_start) = 0;
+  virtual void part_committed(uint64_t number) = 0;
+};
+
+// How a resumed export continues its output.
+struct SplitResume {
+  std::vector<OutputFile> committed;   // parts already committed, in order
+  Checkpoint replay;                   // the checkpoint output is regenerated from
+  std::optional<ChainResume> chain;    // unset: the part restarts from its beginning
+};
+
 class SplitOutput {
  public:
+  // Starts part 1, or with `resume` continues the part it describes.
+  // `listener` may be null.
   SplitOutput(const ExportOptions& options, const Schema& schema, std::string format,
-              std::string export_id);
+              std::string export_id, PartListener* listener = nullptr,
+              const SplitResume* resume = nullptr);
   ~SplitOutput();
 
+  // Sets where the next batch came from. REQUIRES: called before each
+  // write_batch() when a listener is set.
+  void set_batch_origin(BatchOrigin origin) { origin_ = std::move(origin); }
+
   void write_batch(const Batch& batch);
+
+  // With `keep` set, a failed write or abort(true) leaves the open part's
+  // temporary file in place for a resume.
+  void keep_partial_files(bool keep);
+
+  // Brings the output to a checkpoint: the writer hands over its buffered
+  // bytes, the compression frame ends, and with `durable` the part is
+  // fsynced. Fills the output fields of `checkpoint` and returns true, or
+  // returns false when this part cannot be continued mid-file (then only
+  // the frame has ended).
+  bool checkpoint(Checkpoint& checkpoint, bool durable);
 
   // Finishes the last part, publishes every part and, for a split export,
   // the manifest.
   void finish();
 
-  // Removes everything this export wrote. Never throws.
-  void abort() noexcept;
+  // Removes everything this export wrote, except with `keep_partial` the
+  // temporary file of the open part and the parts already committed, so
+  // the export can be resumed. Never throws.
+  void abort(bool keep_partial = false) noexcept;
 
   // Bytes in the published files (after compression), parts written so far.
   uint64_t bytes_written() const;
-  uint64_t altered_values() const { return altered_values_; }
+  uint64_t altered_values() const;
   const std::vector<OutputFile>& files() const { return files_; }
   const std::string& manifest_path() const { return manifest_path_; }
 
  private:
   void open_part();
-  void close_part();
+  void resume_part(const SplitResume& resume);
+  void close_part(std::optional<size_t> next_rows_before);
+  Checkpoint next_part_start(size_t rows_before) const;
   size_t rows_that_fit(const Batch& batch, size_t begin) const;
+  uint64_t part_writer_bytes() const;
   std::string part_path(size_t number) const;
 
   const ExportOptions& options_;
   const Schema& schema_;
   std::string format_;
   std::string export_id_;
+  PartListener* listener_;
   bool to_stdout_;
+  bool to_cloud_;                   // s3://, azure:// or gs://: one object, never renamed
   uint64_t max_bytes_;
 
   std::unique_ptr<FormatWriter> writer_;
-  std::unique_ptr<ByteSink> chain_;  // transforms wrapping hashing_
-  HashingSink* hashing_ = nullptr;   // owned by chain_
+  std::unique_ptr<OutputChain> chain_;
+  uint64_t writer_bytes_base_ = 0;  // writer bytes of this part before a resumed run
+  uint64_t top_bytes_at_start_ = 0; // the chain's byte count when the writer started
+  bool keep_partial_ = false;
   uint64_t part_rows_ = 0;
+  BatchOrigin origin_;
 
   // Output bytes per row before and after the transforms, learned from the
   // parts and rows written so far; used to predict where a part fills up.
@@ -66,7 +133,7 @@ class SplitOutput {
   std::vector<OutputFile> files_;
   std::vector<std::string> committed_paths_;
   std::string manifest_path_;
-  uint64_t altered_values_ = 0;
+  uint64_t altered_values_ = 0;     // in closed parts
 };
 
 }  // namespace sluice

@@ -91,6 +91,32 @@ FileSink::FileSink(std::string final_path) : final_path_(std::move(final_path)) 
   buffer_ = std::make_unique<char[]>(kBufferBytes);
 }
 
+FileSink::FileSink(std::string final_path, std::string temp_path, uint64_t offset)
+    : final_path_(std::move(final_path)), temp_path_(std::move(temp_path)) {
+  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd_ < 0) {
+    int error_number = errno;
+    temp_path_.clear();  // not ours to delete
+    throw IOError("cannot continue " + final_path_ + ": its partial file cannot be opened: " +
+                  std::strerror(error_number) + "; start the export again");
+  }
+  struct stat info;
+  if (::fstat(fd_, &info) != 0 || static_cast<uint64_t>(info.st_size) < offset) {
+    ::close(fd_);
+    fd_ = -1;
+    temp_path_.clear();
+    throw IOError("cannot continue " + final_path_ + ": its partial file is shorter than the " +
+                  std::to_string(offset) + " bytes recorded; start the export again");
+  }
+  if (::ftruncate(fd_, static_cast<off_t>(offset)) != 0 ||
+      ::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    fail(errno);
+  }
+  bytes_written_ = offset;
+  durable_bytes_ = offset;
+  buffer_ = std::make_unique<char[]>(kBufferBytes);
+}
+
 FileSink::~FileSink() {
   if (!committed_) abort();
 }
@@ -171,7 +197,7 @@ void FileSink::abort() noexcept {
     ::close(fd_);
     fd_ = -1;
   }
-  if (!temp_path_.empty()) {
+  if (!temp_path_.empty() && !keep_partial_) {
     ::unlink(temp_path_.c_str());
     temp_path_.clear();
   }

@@ -24,6 +24,12 @@ class FileSink : public ByteSink {
   // Creates the temporary file. Throws IOError naming `final_path` when the
   // directory is missing or not writable, or `final_path` is a directory.
   explicit FileSink(std::string final_path);
+
+  // Continues the temporary file of an interrupted export: truncates
+  // `temp_path` to `offset` bytes, which count as written and durable, and
+  // appends after them. Throws IOError when the file is missing or shorter
+  // than `offset`.
+  FileSink(std::string final_path, std::string temp_path, uint64_t offset);
   ~FileSink() override;
 
   FileSink(const FileSink&) = delete;
@@ -41,6 +47,10 @@ class FileSink : public ByteSink {
   uint64_t sync();
   uint64_t durable_bytes() const { return durable_bytes_; }
 
+  // With `keep` set, abort() and failed writes close the temporary file but
+  // leave it in place, so a resumed export can continue it.
+  void keep_partial_file(bool keep) { keep_partial_ = keep; }
+
   const std::string& final_path() const { return final_path_; }
   const std::string& temp_path() const { return temp_path_; }
 
@@ -55,6 +65,7 @@ class FileSink : public ByteSink {
   std::unique_ptr<char[]> buffer_;
   size_t buffered_ = 0;
   bool committed_ = false;
+  bool keep_partial_ = false;
   uint64_t bytes_written_ = 0;
   uint64_t durable_bytes_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <unordered_set>
 
+#include "core/counter_state.h"
 #include "core/error.h"
 #include "sources/type_inference.h"
 
@@ -316,6 +317,24 @@ SourceProgress CsvSource::progress() const {
                             : input_->file_bytes_read();
   progress.total_bytes = input_->file_size();
   return progress;
+}
+
+std::string CsvSource::position() const {
+  return "offset=" + std::to_string(tokenizer_->consumed_bytes()) + ";rows=" + std::to_string(rows_read_) +
+         ";skipped=" + std::to_string(skipped_rows_);
+}
+
+void CsvSource::seek(const std::string& position) {
+  const std::string what = "CSV source position";
+  uint64_t offset = ParseStateCounter(position, "offset", what);
+  while (tokenizer_->consumed_bytes() < offset && tokenizer_->next_record()) {
+  }
+  if (tokenizer_->consumed_bytes() != offset) {
+    throw InvalidInput("cannot resume reading '" + path_ + "' at byte " + std::to_string(offset) +
+                       ": no record starts there; start the export again");
+  }
+  rows_read_ = ParseStateCounter(position, "rows", what);
+  skipped_rows_ = ParseStateCounter(position, "skipped", what);
 }
 
 }  // namespace sluice

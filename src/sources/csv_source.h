@@ -50,6 +50,14 @@ class CsvSource : public Source {
   SourceProgress progress() const override;
   uint64_t skipped_rows() const override { return skipped_rows_; }
 
+  // The position is the input offset of the next record (decompressed bytes
+  // for compressed input) and the row counters.
+  // NOTE: seek() tokenizes the input up to the offset instead of seeking the
+  // file, so it costs a read of the skipped part; that also works for
+  // compressed input.
+  std::string position() const override;
+  void seek(const std::string& position) override;
+
  private:
   void validate_dialect() const;
   std::vector<std::string> read_header();

@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "core/counter_state.h"
+#include "core/error.h"
 #include "core/temporal.h"
 
 namespace sluice {
@@ -165,6 +167,17 @@ SourceProgress GeneratorSource::progress() const {
   progress.total_rows = rows_;
   progress.total_rows_exact = true;
   return progress;
+}
+
+std::string GeneratorSource::position() const { return "row=" + std::to_string(next_row_); }
+
+void GeneratorSource::seek(const std::string& position) {
+  uint64_t row = ParseStateCounter(position, "row", "generator position");
+  if (row > rows_) {
+    throw InvalidInput("invalid generator position " + position + ": the source has only " +
+                       std::to_string(rows_) + " rows");
+  }
+  next_row_ = row;
 }
 
 }  // namespace sluice

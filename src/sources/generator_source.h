@@ -25,6 +25,10 @@ class GeneratorSource : public Source {
   bool next_batch(Batch& batch) override;
   SourceProgress progress() const override;
 
+  // The position is the index of the next row.
+  std::string position() const override;
+  void seek(const std::string& position) override;
+
  private:
   void append_row(Batch& batch, uint64_t row) const;
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "core/counter_state.h"
 #include "core/decimal.h"
 #include "core/error.h"
 #include "sources/postgres_types.h"
@@ -365,6 +366,42 @@ SourceProgress PostgresSource::progress() const {
   progress.total_rows = estimated_rows_;
   progress.total_rows_exact = false;
   return progress;
+}
+
+std::string PostgresSource::position() const {
+  return "rows=" + std::to_string(rows_read_) + ";skipped=" + std::to_string(skipped_rows_) +
+         ";fetch=" + std::to_string(fetch_rows_);
+}
+
+void PostgresSource::seek(const std::string& position) {
+  const std::string what = "PostgreSQL source position";
+  uint64_t rows = ParseStateCounter(position, "rows", what);
+  uint64_t fetch_rows = ParseStateCounter(position, "fetch", what);
+  if (fetch_rows < static_cast<uint64_t>(kMinFetchRows) || fetch_rows > static_cast<uint64_t>(kMaxFetchRows)) {
+    throw InvalidInput("invalid " + what + " '" + position + "'; start the export again");
+  }
+
+  // The constructor may have fetched the first rows to type numeric columns.
+  uint64_t fetched = pending_ != nullptr ? static_cast<uint64_t>(PQntuples(pending_)) : 0;
+  if (rows > 0 || fetched > 0) {
+    if (rows < fetched) {
+      throw InvalidInput("invalid " + what + " '" + position + "': it lies inside the first fetch; "
+                         "start the export again");
+    }
+    PQclear(pending_);
+    pending_ = nullptr;
+    ResultPtr moved(execute("MOVE FORWARD " + std::to_string(rows - fetched) + " IN " + kCursorName,
+                            "skipping rows already exported"));
+    uint64_t moved_rows = std::strtoull(PQcmdTuples(moved.get()), nullptr, 10);
+    if (moved_rows != rows - fetched) {
+      throw SourceError("cannot resume the query on " + description_ + ": it now returns " +
+                        std::to_string(fetched + moved_rows) + " rows, fewer than the " +
+                        std::to_string(rows) + " already exported; start the export again");
+    }
+  }
+  rows_read_ = rows;
+  skipped_rows_ = ParseStateCounter(position, "skipped", what);
+  fetch_rows_ = static_cast<int>(fetch_rows);
 }
 
 }  // namespace sluice

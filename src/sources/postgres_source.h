@@ -43,6 +43,13 @@ class PostgresSource : public Source {
   SourceProgress progress() const override;
   uint64_t skipped_rows() const override { return skipped_rows_; }
 
+  // The position is the count of rows fetched and the size of the next
+  // fetch. seek() runs the query again and moves the cursor past that many
+  // rows, which returns the same rows only when the query orders them and
+  // the data is unchanged.
+  std::string position() const override;
+  void seek(const std::string& position) override;
+
  private:
   struct Staged {
     bool is_null = true;

@@ -7,6 +7,7 @@
 
 #include "core/batch.h"
 #include "core/data_type.h"
+#include "core/error.h"
 
 namespace sluice {
 
@@ -34,6 +35,20 @@ class Source {
 
   // Rows dropped because they were malformed (only with skip-bad-rows).
   virtual uint64_t skipped_rows() const { return 0; }
+
+  // Where the next batch starts, as an opaque string that seek() accepts in
+  // a new instance opened with the same options. Taken between batches, so a
+  // seeked source yields the same batches as the original from there on.
+  virtual std::string position() const {
+    throw InvalidInput("this source cannot resume: it cannot report a position to restart from");
+  }
+
+  // Continues from a position() of an earlier instance. REQUIRES: no batch
+  // was read yet. Throws InvalidInput when the position is malformed.
+  virtual void seek(const std::string& position) {
+    (void)position;
+    throw InvalidInput("this source cannot resume: it cannot restart from a position");
+  }
 };
 
 }  // namespace sluice

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/counter_state.h"
 #include "core/decimal.h"
 #include "core/error.h"
 #include "core/temporal.h"
@@ -342,6 +343,26 @@ SourceProgress SqliteSource::progress() const {
   progress.total_rows = total_rows_;
   progress.total_rows_exact = total_rows_.has_value();
   return progress;
+}
+
+std::string SqliteSource::position() const {
+  return "rows=" + std::to_string(rows_read_) + ";skipped=" + std::to_string(skipped_rows_);
+}
+
+void SqliteSource::seek(const std::string& position) {
+  uint64_t rows = ParseStateCounter(position, "rows", "SQLite source position");
+  uint64_t skipped = ParseStateCounter(position, "skipped", "SQLite source position");
+  for (uint64_t row = 0; row < rows; ++row) {
+    int rc = sqlite3_step(statement_);
+    if (rc == SQLITE_DONE) {
+      throw SourceError("cannot resume the " + description_ + " of '" + db_path_ + "': it now has " +
+                        std::to_string(row) + " rows, fewer than the " + std::to_string(rows) +
+                        " already exported; start the export again");
+    }
+    if (rc != SQLITE_ROW) fail("skipping rows already exported from the " + description_);
+  }
+  rows_read_ = rows;
+  skipped_rows_ = skipped;
 }
 
 }  // namespace sluice

@@ -35,6 +35,12 @@ class SqliteSource : public Source {
   SourceProgress progress() const override;
   uint64_t skipped_rows() const override { return skipped_rows_; }
 
+  // The position is the count of rows stepped over. seek() runs the
+  // statement again and steps over that many rows, which returns the same
+  // rows only while the database is unchanged.
+  std::string position() const override;
+  void seek(const std::string& position) override;
+
  private:
   struct Staged {
     bool is_null = true;

@@ -91,11 +91,13 @@ def check_generated_row(actual, expected):
     row = expected["id"]
     assert id_ == expected["id"], row
     assert flag == expected["flag"], row
+
     if expected["amount"] is None:
         assert amount is None, row
     else:
         # libxlsxwriter writes 16 significant digits.
         assert abs(amount - float(expected["amount"])) <= 1e-15 * abs(float(expected["amount"])), (row, amount)
+
     want_price = expected_decimal(expected["price"], 2)
     if isinstance(want_price, decimal.Decimal):
         assert decimal.Decimal(repr(price)).quantize(decimal.Decimal("0.01")) == want_price, (row, price)
@@ -106,8 +108,10 @@ def check_generated_row(actual, expected):
         assert decimal.Decimal(repr(big)).quantize(decimal.Decimal("1e-10")) == want_big, (row, big)
     else:
         assert big == want_big, (row, big, want_big)
+
     assert name == expected_text(expected["name"]), (row, name, expected["name"])
     assert payload == (expected["payload"] or None), row
+
     if expected["day"] is None:
         assert day is None, row
     else:
@@ -116,6 +120,7 @@ def check_generated_row(actual, expected):
             assert day == expected["day"], (row, day)
         else:
             assert day == datetime.datetime.combine(want_day, datetime.time()), (row, day)
+
     for value, text in ((local_time, expected["local_time"]), (instant, expected["instant"])):
         if text is None:
             assert value is None, row

@@ -76,7 +76,7 @@ TEST(CsvWriter, CustomNullStringMinimal) {
   CsvWriteOptions options;
   options.null_string = "NULL";
   EXPECT_EQ(WriteStrings(options, {std::nullopt, "", "NULL", "null"}),
-            "s\nNULL\n\n\"NULL\"\nnull\n");
+            "s\nNULL\n\"\"\n\"NULL\"\nnull\n");
 }
 
 TEST(CsvWriter, CustomNullStringAlways) {

@@ -1,0 +1,82 @@
+// ParquetWriter: the Parquet file format writer.
+//
+// File layout: "PAR1", row groups (per column: an optional dictionary page,
+// then v1 data pages), the FileMetaData footer in Thrift compact form, the
+// footer's length as 4 little-endian bytes, "PAR1". A row group is flushed
+// once its buffered pages reach row_group_bytes (or row_group_rows rows), so
+// memory stays near row_group_bytes whatever the input size. Output bytes
+// depend only on the schema, the values, the batch boundaries and the options.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/format_writer.h"
+#include "sluice/options.h"
+
+namespace sluice {
+
+namespace parquet {
+class ColumnChunkWriter;
+class PageCompressor;
+struct RowGroup;
+}  // namespace parquet
+
+class ParquetWriter : public FormatWriter {
+ public:
+  // Validates the options; throws InvalidInput naming a bad codec or level.
+  explicit ParquetWriter(const ParquetWriteOptions& options);
+  // Continues a file from checkpoint_state(): begin() then writes nothing,
+  // because the sink already has the file's bytes up to the checkpoint.
+  // Equivalent to restore(); throws InvalidInput for a malformed state.
+  ParquetWriter(const ParquetWriteOptions& options, std::string_view checkpoint_state);
+  ~ParquetWriter() override;
+
+  void begin(const Schema& schema, ByteSink& sink) override;
+  void write_batch(const Batch& batch) override;
+  void finish() override;
+
+  // Closes the open row group, so every buffered byte reaches the sink.
+  // Returns the state that lets a new writer continue this file: the file
+  // offset, the row count, a schema fingerprint and the metadata of the row
+  // groups written so far. Row groups therefore end at the caller's
+  // checkpoints as well as at the size and row limits.
+  std::optional<std::string> checkpoint_state() override;
+  // Continues the file that `state` describes; `sink` already has its bytes.
+  void restore(const Schema& schema, ByteSink& sink, const std::string& state) override;
+  // Bytes of the open row group not yet handed to the sink: finished pages,
+  // dictionaries and the open pages' values.
+  uint64_t buffered_bytes() const override;
+
+  // True when no rows are buffered.
+  bool at_row_group_boundary() const { return rows_in_group_ == 0; }
+  // Bytes handed to the sink so far, including those before a restore.
+  uint64_t file_offset() const { return file_offset_; }
+
+ private:
+  void flush_row_group();
+  void write(std::string_view bytes);
+  uint64_t memory_bytes() const;
+  uint64_t schema_fingerprint() const;
+  void load_state(std::string_view state);
+
+  ParquetWriteOptions options_;
+  ParquetWriteOptions column_options_;  // options_ with page and dictionary limits sized to the schema
+  std::unique_ptr<parquet::PageCompressor> compressor_;
+  Schema schema_;
+  ByteSink* sink_ = nullptr;
+  std::vector<std::unique_ptr<parquet::ColumnChunkWriter>> columns_;
+  std::vector<parquet::RowGroup> row_groups_;
+  uint64_t file_offset_ = 0;
+  uint64_t total_rows_ = 0;
+  uint64_t rows_in_group_ = 0;
+  bool restored_ = false;
+  uint64_t restored_fingerprint_ = 0;
+};
+
+std::unique_ptr<FormatWriter> MakeParquetWriter(const ExportOptions& options);
+
+}  // namespace sluice

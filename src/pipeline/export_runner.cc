@@ -1,0 +1,216 @@
+#include "pipeline/export_runner.h"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "core/error.h"
+#include "core/process_memory.h"
+#include "core/size.h"
+#include "formats/writer_factory.h"
+#include "pipeline/progress_tracker.h"
+#include "transforms/transform_chain.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr uint64_t kMinChunkBytes = 8 * kKiB;
+constexpr uint64_t kMaxChunkBytes = 4 * kMiB;
+
+void CheckCancelled(const CancellationToken* cancel) {
+  if (cancel != nullptr && cancel->cancelled()) {
+    throw Error(ErrorKind::kCancelled, "export cancelled; no output was kept");
+  }
+}
+
+// Records parts in the job store as the output completes them.
+class StorePartListener : public PartListener {
+ public:
+  StorePartListener(JobStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+
+  void part_opened(uint64_t number, const std::string& path, const std::string& temp_path) override {
+    PartRecord part;
+    part.part = number;
+    part.path = path;
+    part.temp_path = temp_path;
+    part.status = PartStatus::kOpen;
+    store_.record_part(id_, part);
+  }
+
+  void part_completing(const OutputFile& file, const std::string& temp_path, uint64_t number,
+                       const Checkpoint* next_start) override {
+    PartRecord part;
+    part.part = number;
+    part.path = file.path;
+    part.temp_path = temp_path;
+    part.rows = file.rows;
+    part.bytes = file.bytes;
+    part.sha256 = file.sha256;
+    part.status = PartStatus::kCompleting;
+    store_.complete_part(id_, part, next_start);
+  }
+
+  void part_committed(uint64_t number) override { store_.mark_part_committed(id_, number); }
+
+ private:
+  JobStore& store_;
+  std::string id_;
+};
+
+// Drops the first `skip` rows of `batch` into `slice` and returns the rows to write.
+const Batch& SkipRows(const Batch& batch, uint64_t skip, Batch& slice) {
+  if (skip == 0) return batch;
+  size_t begin = std::min<size_t>(static_cast<size_t>(skip), batch.num_rows());
+  slice.assign_rows(batch, begin, batch.num_rows());
+  return slice;
+}
+
+}  // namespace
+
+std::string ValidateExportOptions(const ExportOptions& options) {
+  if (options.chunk_bytes < kMinChunkBytes || options.chunk_bytes > kMaxChunkBytes) {
+    throw InvalidOption("invalid chunk size " + FormatSize(options.chunk_bytes) +
+                       ": use a size from 8KB to 4MB");
+  }
+  if (options.max_file_bytes != 0 && options.max_file_bytes < options.chunk_bytes) {
+    throw InvalidOption("invalid maximum file size " + FormatSize(options.max_file_bytes) +
+                       ": it must be at least the chunk size (" + FormatSize(options.chunk_bytes) + ")");
+  }
+  if (options.memory_limit < 2 * options.chunk_bytes) {
+    throw InvalidOption("invalid memory limit " + FormatSize(options.memory_limit) +
+                       ": it must be at least twice the chunk size (" +
+                       FormatSize(options.chunk_bytes) + ")");
+  }
+  if (options.destination.empty()) {
+    throw InvalidOption("missing destination: pass --to with a file path, or - for standard output");
+  }
+
+  std::string format = options.format;
+  if (format.empty()) {
+    format = FormatFromPath(options.destination);
+    if (format.empty()) {
+      throw InvalidOption("cannot tell the output format from '" + options.destination +
+                         "': pass --format with one of " + SupportedFormats());
+    }
+  }
+  if (!IsSupportedFormat(format)) {
+    throw InvalidOption("unknown output format '" + format + "': use one of " + SupportedFormats());
+  }
+  ResolveCompression(options);
+  return format;
+}
+
+uint64_t CheckpointIntervalChunks(const ExportOptions& options) {
+  if (options.checkpoint_bytes == 0) return 0;
+  return std::max<uint64_t>(1, options.checkpoint_bytes / options.chunk_bytes);
+}
+
+ExportResult RunPipeline(const ExportOptions& options, const std::string& format, Source& source,
+                         const RunStart& start, const RunRecord& record,
+                         const ProgressCallback& on_progress, const CancellationToken* cancel) {
+  auto started = std::chrono::steady_clock::now();
+  const std::string& id = options.export_id;
+  JobStore* store = record.store;
+  bool checkpoints_recorded = store != nullptr && record.resumable;
+
+  if (!start.source_position.empty()) source.seek(start.source_position);
+  const Schema& schema = source.schema();
+  std::optional<StorePartListener> listener;
+  if (checkpoints_recorded) listener.emplace(*store, id);
+  SplitOutput output(options, schema, format, id, listener ? &*listener : nullptr, start.output);
+  output.keep_partial_files(checkpoints_recorded);
+  ProgressTracker tracker(id, options.chunk_bytes);
+  uint64_t interval = CheckpointIntervalChunks(options);
+
+  Batch batch(schema);
+  Batch slice(schema);
+  uint64_t records = start.records;
+  uint64_t chunk = start.chunk;
+  uint64_t skip = start.skip_rows;
+  try {
+    if (checkpoints_recorded && start.output == nullptr) {
+      Checkpoint part_start;
+      part_start.part_start = true;
+      part_start.source_position = source.position();
+      store->add_checkpoint(id, part_start);
+    }
+
+    while (true) {
+      CheckCancelled(cancel);
+      std::string position = checkpoints_recorded ? source.position() : std::string();
+      if (!source.next_batch(batch)) break;
+      const Batch& rows = SkipRows(batch, skip, slice);
+      if (checkpoints_recorded) output.set_batch_origin(BatchOrigin{position, chunk, records - skip, skip});
+      skip = 0;
+      output.write_batch(rows);
+      records += rows.num_rows();
+      ++chunk;
+
+      if (interval != 0 && chunk % interval == 0) {
+        Checkpoint checkpoint;
+        bool usable = output.checkpoint(checkpoint, checkpoints_recorded);
+        if (store != nullptr) {
+          if (usable && checkpoints_recorded) {
+            checkpoint.chunk = chunk;
+            checkpoint.records = records;
+            checkpoint.source_position = source.position();
+            store->add_checkpoint(id, checkpoint);
+          }
+          SourceProgress progress = source.progress();
+          store->update_progress(id, records, progress.total_rows, output.bytes_written(),
+                                 tracker.snapshot().percent_complete);
+          if (store->cancel_requested(id)) {
+            throw Error(ErrorKind::kCancelled, "export " + id + " was cancelled; its partial output was removed");
+          }
+        }
+      }
+      if (tracker.update(source.progress(), records, output.bytes_written()) && on_progress) {
+        on_progress(tracker.snapshot());
+      }
+    }
+    CheckCancelled(cancel);
+    output.finish();
+  } catch (const Error& error) {
+    bool cancelled = error.kind() == ErrorKind::kCancelled;
+    output.abort(checkpoints_recorded && !cancelled);
+    if (store != nullptr) {
+      try {
+        store->set_state(id, cancelled ? ExportState::kCancelled : ExportState::kFailed, error.what());
+      } catch (const Error&) {
+        // The export's own error is the one to report.
+      }
+    }
+    throw;
+  } catch (...) {
+    output.abort(checkpoints_recorded);
+    if (store != nullptr) {
+      try {
+        store->set_state(id, ExportState::kFailed, "internal error");
+      } catch (const Error&) {
+      }
+    }
+    throw;
+  }
+
+  tracker.finish(records, output.bytes_written());
+  if (on_progress) on_progress(tracker.snapshot());
+  if (store != nullptr) {
+    store->update_progress(id, records, records, output.bytes_written(), 100);
+    store->set_state(id, ExportState::kCompleted);
+  }
+
+  ExportResult result;
+  result.export_id = id;
+  result.records_exported = records;
+  result.bytes_written = output.bytes_written();
+  result.skipped_rows = source.skipped_rows();
+  result.altered_values = output.altered_values();
+  result.files = output.files();
+  result.manifest_path = output.manifest_path();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.peak_rss_bytes = PeakRssBytes();
+  return result;
+}
+
+}  // namespace sluice

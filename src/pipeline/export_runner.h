@@ -1,0 +1,45 @@
+// The export loop that RunExport and ResumeExport share: read a batch,
+// write it, and every few chunks take a checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "pipeline/job_store.h"
+#include "pipeline/split_output.h"
+#include "sluice/sluice.h"
+#include "sources/source.h"
+
+namespace sluice {
+
+// Checks the options that do not depend on the source, before anything is
+// opened or written, and returns the output format.
+std::string ValidateExportOptions(const ExportOptions& options);
+
+// Where a run begins: the start of the export, or a checkpoint.
+struct RunStart {
+  std::string source_position;       // empty: the source is read from its start
+  uint64_t skip_rows = 0;            // rows of the first batch already in the output
+  uint64_t chunk = 0;                // batches read before the start
+  uint64_t records = 0;              // rows exported before the start
+  const SplitResume* output = nullptr;  // null: a new output
+};
+
+// What the job store needs from a run; `store` null means no record.
+struct RunRecord {
+  JobStore* store = nullptr;
+  bool resumable = false;            // checkpoints are recorded
+};
+
+// Runs the export from `start` to the end, recording checkpoints, parts and
+// progress in record.store. On failure the output is removed, except that a
+// resumable export keeps its partial file unless it was cancelled. The
+// store's state is set to completed, failed or cancelled at the end.
+ExportResult RunPipeline(const ExportOptions& options, const std::string& format, Source& source,
+                         const RunStart& start, const RunRecord& record,
+                         const ProgressCallback& on_progress, const CancellationToken* cancel);
+
+// Chunks between checkpoints for the options, or 0 for none.
+uint64_t CheckpointIntervalChunks(const ExportOptions& options);
+
+}  // namespace sluice

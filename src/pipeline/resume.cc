@@ -1,0 +1,288 @@
+#include "pipeline/resume.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "core/error.h"
+#include "pipeline/export_runner.h"
+#include "pipeline/job_store.h"
+#include "pipeline/manifest.h"
+#include "pipeline/options_json.h"
+#include "pipeline/source_fingerprint.h"
+#include "sources/source_factory.h"
+#include "transforms/encryption/sluice_container_format.h"
+
+namespace sluice {
+
+namespace {
+
+std::optional<uint64_t> FileSize(const std::string& path) {
+  struct stat info;
+  if (path.empty() || ::stat(path.c_str(), &info) != 0) return std::nullopt;
+  return static_cast<uint64_t>(info.st_size);
+}
+
+ExportRecord LoadRecord(const JobStore& store, const std::string& id) {
+  std::optional<ExportRecord> record = store.find(id);
+  if (!record) {
+    throw InvalidOption("no export with id '" + id + "' in the job store " + store.path() +
+                        "; list the exports with sluice exports");
+  }
+  return *record;
+}
+
+void RequireResumable(const ExportRecord& record) {
+  if (record.state == ExportState::kCompleted) {
+    throw InvalidOption("export " + record.id + " already completed; there is nothing to resume");
+  }
+  if (record.state == ExportState::kCancelled) {
+    throw InvalidOption("export " + record.id + " was cancelled and its output removed; start a new export");
+  }
+  if (record.state == ExportState::kRunning && record.pid != 0 && record.pid != ::getpid() &&
+      ProcessAlive(record.pid)) {
+    throw InvalidOption("export " + record.id + " is still running in process " + std::to_string(record.pid) +
+                        "; wait for it, or stop it with sluice cancel " + record.id);
+  }
+}
+
+// Finishes renames that an interruption cut short and returns the committed
+// parts in order, or nullopt when one of them is missing or damaged.
+std::optional<std::vector<OutputFile>> SettleParts(JobStore& store, const std::string& id) {
+  std::vector<OutputFile> committed;
+  for (const PartRecord& part : store.parts(id)) {
+    if (part.status == PartStatus::kCompleting) {
+      if (FileSize(part.temp_path) == part.bytes) {
+        if (std::rename(part.temp_path.c_str(), part.path.c_str()) != 0) {
+          throw IOError("cannot rename " + part.temp_path + " to " + part.path + " while resuming export " + id);
+        }
+      } else if (FileSize(part.path) != part.bytes) {
+        return std::nullopt;
+      }
+      store.mark_part_committed(id, part.part);
+    } else if (part.status == PartStatus::kCommitted && FileSize(part.path) != part.bytes) {
+      return std::nullopt;
+    } else if (part.status == PartStatus::kOpen) {
+      break;
+    }
+    if (part.part != committed.size() + 1) return std::nullopt;
+    committed.push_back(OutputFile{part.path, part.rows, part.bytes, part.sha256});
+  }
+  return committed;
+}
+
+void RemoveFiles(const std::set<std::string>& paths) {
+  for (const std::string& path : paths) {
+    if (!path.empty()) std::remove(path.c_str());
+  }
+}
+
+std::set<std::string> PartialFiles(const JobStore& store, const std::string& id, bool with_committed) {
+  std::set<std::string> paths;
+  for (const Checkpoint& checkpoint : store.checkpoints(id)) paths.insert(checkpoint.temp_path);
+  for (const PartRecord& part : store.parts(id)) {
+    paths.insert(part.temp_path);
+    if (with_committed) paths.insert(part.path);
+  }
+  paths.erase("");
+  return paths;
+}
+
+// Publishes an export whose parts were all committed before it was
+// interrupted: the single part under the destination's name, or the manifest.
+ExportResult Finalize(const ExportOptions& options, const std::string& format, std::vector<OutputFile> parts,
+                      JobStore& store) {
+  if (parts.size() == 1) {
+    if (std::rename(parts[0].path.c_str(), options.destination.c_str()) != 0) {
+      throw IOError("cannot rename " + parts[0].path + " to " + options.destination);
+    }
+    parts[0].path = options.destination;
+  }
+  ExportResult result;
+  result.export_id = options.export_id;
+  if (parts.size() > 1) {
+    result.manifest_path = ManifestPath(options.destination);
+    WriteManifest(result.manifest_path, options.export_id, format, parts);
+  }
+  for (const OutputFile& part : parts) {
+    result.records_exported += part.rows;
+    result.bytes_written += part.bytes;
+  }
+  result.files = parts;
+  store.update_progress(options.export_id, result.records_exported, result.records_exported,
+                        result.bytes_written, 100);
+  store.set_state(options.export_id, ExportState::kCompleted);
+  return result;
+}
+
+// Picks the checkpoints to continue the part from. Returns false when the
+// part must restart from its beginning.
+bool PlanPart(const std::vector<Checkpoint>& in_part, SplitResume& output) {
+  const Checkpoint* target = nullptr;
+  for (const Checkpoint& checkpoint : in_part) {
+    if (checkpoint.part_start) continue;
+    std::optional<uint64_t> size = FileSize(checkpoint.temp_path);
+    if (size && *size >= checkpoint.output_offset) target = &checkpoint;
+  }
+  if (target == nullptr) return false;
+
+  ChainResume chain;
+  chain.temp_path = target->temp_path;
+  chain.output_offset = target->output_offset;
+  if (!target->encryption) {
+    chain.stream_offset = target->stream_offset;
+    output.replay = *target;
+    output.chain = chain;
+    return true;
+  }
+
+  // Only sealed segments are in the file: regenerate from the newest
+  // checkpoint at or before the last segment boundary.
+  uint64_t sealed = target->encryption->segments_sealed;
+  if (sealed == 0) return false;
+  uint64_t boundary = sealed * kContainerSegmentBytes;
+  const Checkpoint* replay = nullptr;
+  for (const Checkpoint& checkpoint : in_part) {
+    if (checkpoint.stream_offset <= boundary) replay = &checkpoint;
+  }
+  if (replay == nullptr) return false;
+  chain.stream_offset = replay->stream_offset;
+  chain.skip = boundary - replay->stream_offset;
+  chain.encryption = target->encryption;
+  output.replay = *replay;
+  output.chain = chain;
+  return true;
+}
+
+std::string Describe(const Checkpoint& checkpoint, const ChainResume& chain) {
+  return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
+         ") of part " + std::to_string(checkpoint.part) + ", keeping " + std::to_string(chain.output_offset) +
+         " bytes of its file";
+}
+
+}  // namespace
+
+bool ProcessAlive(int64_t pid) {
+  if (pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+bool ResumeNeedsPassword(const std::string& state_dir, const std::string& export_id) {
+  JobStore store(state_dir);
+  ExportOptions options = OptionsFromJson(LoadRecord(store, export_id).options_json);
+  return (options.encryption.mode == EncryptionMode::kSluice) ||
+         (options.encryption.mode == EncryptionMode::kAge && options.encryption.recipients.empty());
+}
+
+ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback& on_progress,
+                           const CancellationToken* cancel,
+                           const std::function<void(const std::string&)>& on_start) {
+  JobStore store(request.state_dir);
+  ExportRecord record = LoadRecord(store, request.export_id);
+  RequireResumable(record);
+
+  ExportOptions options = OptionsFromJson(record.options_json);
+  options.export_id = record.id;
+  options.encryption.password = request.password;
+  options.state_dir = request.state_dir;
+  options.allow_changed_source = request.allow_changed_source;
+  std::string format = ValidateExportOptions(options);
+
+  std::unique_ptr<Source> source = OpenSource(options);
+  std::string change = DescribeSourceChange(record.source_fingerprint, SourceFingerprint(options, *source));
+  if (!change.empty() && !request.allow_changed_source) {
+    throw InvalidInput("cannot resume export " + record.id + ": its source " + SourceWithoutPassword(options.source) +
+                       " changed since the export started (" + change +
+                       "); start a new export, or pass --allow-changed-source to continue anyway");
+  }
+
+  std::string restart_reason;
+  std::optional<std::vector<OutputFile>> committed;
+  std::vector<Checkpoint> in_part;
+  if (!record.resumable) {
+    restart_reason = "this source or destination cannot be continued from a checkpoint";
+  } else {
+    committed = SettleParts(store, record.id);
+    if (!committed) restart_reason = "a part it had committed is missing or has changed";
+  }
+  if (restart_reason.empty()) {
+    for (const Checkpoint& checkpoint : store.checkpoints(record.id)) {
+      if (checkpoint.part == committed->size() + 1) in_part.push_back(checkpoint);
+    }
+    if (in_part.empty() && !committed->empty()) {
+      if (on_start) on_start("after its last part: publishing the output");
+      return ResumeOutcome{Finalize(options, format, *committed, store), "after its last part"};
+    }
+    if (in_part.empty() || !in_part.front().part_start) restart_reason = "no checkpoint was recorded";
+  }
+
+  if (!restart_reason.empty()) {
+    RemoveFiles(PartialFiles(store, record.id, /*with_committed=*/true));
+    std::string from = "from the beginning, because " + restart_reason;
+    if (on_start) on_start(from);
+    source.reset();
+    return ResumeOutcome{RunExport(options, on_progress, cancel), from};
+  }
+
+  SplitResume output;
+  output.committed = *committed;
+  output.replay = in_part.front();
+  std::string from;
+  if (PlanPart(in_part, output)) {
+    from = Describe(output.replay, *output.chain);
+  } else {
+    from = "from the start of part " + std::to_string(in_part.front().part) +
+           (format == "xlsx" ? ", because an XLSX file cannot be continued mid-file"
+                             : ", because no durable checkpoint of it was found");
+  }
+  // Temporary files of this part that the plan does not continue.
+  std::set<std::string> stale = PartialFiles(store, record.id, /*with_committed=*/false);
+  if (output.chain) stale.erase(output.chain->temp_path);
+  RemoveFiles(stale);
+
+  RunStart start;
+  start.source_position = output.replay.source_position;
+  start.skip_rows = output.replay.skip_rows;
+  start.chunk = output.replay.chunk;
+  start.records = output.replay.records;
+  start.output = &output;
+  store.set_running(record.id, ::getpid());
+  if (on_start) on_start(from);
+  RunRecord run_record{&store, true};
+  return ResumeOutcome{RunPipeline(options, format, *source, start, run_record, on_progress, cancel), from};
+}
+
+std::vector<std::string> CancelExport(const std::string& state_dir, const std::string& export_id) {
+  JobStore store(state_dir);
+  ExportRecord record = LoadRecord(store, export_id);
+  if (record.state == ExportState::kCompleted) {
+    throw InvalidOption("export " + export_id + " already completed; delete its output files instead");
+  }
+  store.set_state(export_id, ExportState::kCancelled, "cancelled");
+
+  if (record.state == ExportState::kRunning && record.pid != ::getpid() && ProcessAlive(record.pid)) {
+    // The export sees the cancellation at its next checkpoint and removes
+    // its own output; wait a while for that.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (ProcessAlive(record.pid) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (ProcessAlive(record.pid)) return {};
+  }
+
+  std::set<std::string> paths = PartialFiles(store, export_id, /*with_committed=*/true);
+  std::vector<std::string> removed;
+  for (const std::string& path : paths) {
+    if (FileSize(path) && std::remove(path.c_str()) == 0) removed.push_back(path);
+  }
+  return removed;
+}
+
+}  // namespace sluice

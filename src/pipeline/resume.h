@@ -1,0 +1,61 @@
+// ResumeExport: continues an interrupted or failed export from its newest
+// durable checkpoint (see docs/resume.md).
+//
+// Resume replays rather than patches. Output is deterministic for given
+// options, so the run is rebuilt from a checkpoint: the source seeks to the
+// checkpoint's position, the format writer and the encryption container are
+// restored from their states, compression starts a new frame (every
+// checkpoint ends one, in interrupted and uninterrupted runs alike), the
+// partial file is cut back to the checkpoint's durable offset, and the rest
+// is generated again. The finished file is byte-identical to the one an
+// uninterrupted export would have written.
+//
+// An encrypted part is cut back to its last sealed segment; the plaintext
+// after that segment is regenerated from the newest checkpoint at or before
+// it, and the bytes before the segment boundary are dropped.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "sluice/sluice.h"
+
+namespace sluice {
+
+struct ResumeRequest {
+  std::string export_id;
+  std::string state_dir;
+  std::string password;                   // for an encrypted export; never stored
+  bool allow_changed_source = false;
+};
+
+struct ResumeOutcome {
+  ExportResult result;
+  // How the export continued, for the log: "from chunk 120 of part 1 (byte
+  // 7340032)", or "from the beginning: ..." with the reason.
+  std::string resumed_from;
+};
+
+// Reads the export's options from the job store (they never contain the
+// password), checks that the source is unchanged and continues the export.
+// `on_start` is called with ResumeOutcome::resumed_from before rows are
+// read. Throws InvalidOption when the export is unknown, still running,
+// completed or cancelled, InvalidInput when its source changed (naming what
+// changed), and what RunExport throws.
+ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback& on_progress = {},
+                           const CancellationToken* cancel = nullptr,
+                           const std::function<void(const std::string&)>& on_start = {});
+
+// Whether an encrypted export needs a password to resume, from its record.
+// Throws InvalidOption when the export is unknown.
+bool ResumeNeedsPassword(const std::string& state_dir, const std::string& export_id);
+
+// Marks the export cancelled. An export running in another process stops
+// at its next checkpoint and removes its partial output; for one that is not
+// running, the partial output is removed here. Returns the files removed.
+std::vector<std::string> CancelExport(const std::string& state_dir, const std::string& export_id);
+
+// True when a process with this id is alive on this machine.
+bool ProcessAlive(int64_t pid);
+
+}  // namespace sluice

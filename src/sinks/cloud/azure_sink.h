@@ -1,0 +1,56 @@
+// AzureSink: uploads an export to a block blob with Put Block (blocks in
+// parallel) and Put Block List, or one Put Blob when the output is smaller
+// than one block.
+//
+// The blob changes only when Put Block List commits the list. Blocks of an
+// aborted upload stay uncommitted and are invisible; Azure discards them
+// after seven days, or when another upload commits the blob, so abort()
+// sends nothing. Every block carries a Content-MD5 that the service checks.
+// Block ids are base64 of a fixed-width number, so all have the same length
+// as the service requires. At most 50,000 blocks; the block size doubles
+// every 5,000 blocks.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sinks/cloud/azure_credentials.h"
+#include "sinks/cloud/cloud_destination.h"
+#include "sinks/cloud/multipart_sink.h"
+
+namespace sluice {
+
+class AzureSink : public MultipartSink {
+ public:
+  // Resolves the credentials; throws InvalidOption when none fit. Sends nothing yet.
+  AzureSink(const CloudDestination& destination, const CloudOptions& options,
+            uint64_t max_object_bytes);
+  ~AzureSink() override;
+
+  // The block id of 1-based block `number`, before URL encoding.
+  static std::string BlockId(uint64_t number);
+
+ private:
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+  void start_upload() override {}
+  std::string upload_part(HttpClient& client, const UploadPart& part) override;
+  void complete_upload(const std::vector<std::string>& block_ids) override;
+  void put_object(const std::string& data) override;
+  void abort_upload() noexcept override {}
+
+  // `query` and `headers` beyond the x-ms-date, x-ms-version, Content-Length
+  // and Authorization that every request gets.
+  HttpRequest make_request(const std::string& method, const Pairs& query, std::string_view body,
+                           const Pairs& headers) const;
+  void send(HttpClient& client, const std::string& operation, long expected_status,
+            const std::function<HttpRequest()>& make, const std::atomic<bool>* cancel) const;
+
+  CloudDestination destination_;
+  AzureCredentials credentials_;
+  std::string blob_path_;  // URL path of the blob, URI-encoded
+  std::string blob_url_;   // without query
+};
+
+}  // namespace sluice

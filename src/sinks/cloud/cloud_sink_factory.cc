@@ -1,0 +1,22 @@
+#include "sinks/cloud/cloud_sink_factory.h"
+
+#include "sinks/cloud/azure_sink.h"
+#include "sinks/cloud/gcs_sink.h"
+#include "sinks/cloud/s3_sink.h"
+
+namespace sluice {
+
+std::unique_ptr<ByteSink> MakeCloudSink(const std::string& destination, const ExportOptions& options) {
+  CloudDestination parsed = ParseCloudDestination(destination);
+  switch (parsed.provider) {
+    case CloudProvider::kS3:
+      return std::make_unique<S3Sink>(parsed, options.cloud, options.max_file_bytes);
+    case CloudProvider::kAzure:
+      return std::make_unique<AzureSink>(parsed, options.cloud, options.max_file_bytes);
+    case CloudProvider::kGcs:
+      return std::make_unique<GcsSink>(parsed, options.cloud, options.max_file_bytes);
+  }
+  return nullptr;
+}
+
+}  // namespace sluice

@@ -1,0 +1,224 @@
+// ResumeExport through the library: an export that fails part-way keeps its
+// partial file and checkpoints, and a resume finishes it byte-identical to
+// an export that never failed.
+#include "pipeline/resume.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/job_store.h"
+
+namespace sluice {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ResumeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("sluice-resume-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    WriteInput(/*broken=*/true);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // NDJSON rows; with `broken`, row 29000 of 30000 is not valid JSON, so an
+  // export fails after many checkpoints. The fixed file has the same size.
+  void WriteInput(bool broken) {
+    std::ofstream file(dir_ / "in.ndjson", std::ios::binary);
+    for (int i = 0; i < 30000; ++i) {
+      if (broken && i == 29000) {
+        file << "{\"id\":" << i << ",\"name\":\"row-" << i << "\",\"v\":" << i % 7 << "}{\n";
+      } else {
+        file << "{\"id\":" << i << ",\"name\":\"row-" << i << "\",\"v\":" << i % 7 << "} \n";
+      }
+    }
+  }
+
+  ExportOptions Options(const std::string& destination) const {
+    ExportOptions options;
+    options.source = (dir_ / "in.ndjson").string();
+    options.destination = (dir_ / destination).string();
+    options.chunk_bytes = 8 * kKiB;
+    options.checkpoint_bytes = 8 * kKiB;
+    options.state_dir = (dir_ / "state").string();
+    options.export_id = "e1";
+    // An explicit schema: inference would read the broken row while opening.
+    options.csv_read.schema = "id:int64,name:string,v:int64";
+    return options;
+  }
+
+  // Runs `options` until the broken row fails it.
+  void RunUntilFailure(const ExportOptions& options) {
+    EXPECT_THROW(RunExport(options), Error);
+    JobStore store(options.state_dir);
+    EXPECT_EQ(store.find("e1")->state, ExportState::kFailed);
+  }
+
+  // The reference: the same options on the fixed input, without a store.
+  std::string Reference(ExportOptions options, const std::string& name) {
+    options.destination = (dir_ / name).string();
+    options.state_dir.clear();
+    options.export_id = "e1";
+    RunExport(options);
+    return Read(options.destination);
+  }
+
+  std::vector<std::string> HiddenFiles() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      std::string name = entry.path().filename();
+      if (name.find(".sluice-tmp-") != std::string::npos) names.push_back(name);
+    }
+    return names;
+  }
+
+  static std::string Read(const fs::path& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::stringstream contents;
+    contents << file.rdbuf();
+    return contents.str();
+  }
+
+  ResumeRequest Request(const ExportOptions& options) const {
+    ResumeRequest request;
+    request.export_id = "e1";
+    request.state_dir = options.state_dir;
+    request.password = options.encryption.password;
+    request.allow_changed_source = true;  // the input was fixed in place
+    return request;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ResumeTest, FailedExportKeepsPartialFile) {
+  ExportOptions options = Options("out.csv");
+  RunUntilFailure(options);
+  EXPECT_EQ(HiddenFiles().size(), 1u);
+  EXPECT_FALSE(fs::exists(options.destination));
+}
+
+TEST_F(ResumeTest, ContinuesFromCheckpoint) {
+  ExportOptions options = Options("out.csv");
+  RunUntilFailure(options);
+  WriteInput(false);
+
+  ResumeOutcome outcome = ResumeExport(Request(options));
+  EXPECT_NE(outcome.resumed_from.find("from chunk"), std::string::npos) << outcome.resumed_from;
+  EXPECT_EQ(outcome.result.records_exported, 30000u);
+  EXPECT_EQ(Read(options.destination), Reference(options, "ref.csv"));
+  EXPECT_TRUE(HiddenFiles().empty());
+  EXPECT_EQ(JobStore(options.state_dir).find("e1")->state, ExportState::kCompleted);
+}
+
+TEST_F(ResumeTest, RejectsChangedSource) {
+  ExportOptions options = Options("out.csv");
+  RunUntilFailure(options);
+  WriteInput(false);
+
+  ResumeRequest request = Request(options);
+  request.allow_changed_source = false;
+  try {
+    ResumeExport(request);
+    FAIL() << "resume accepted a changed source";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidInput);
+    EXPECT_NE(std::string(error.what()).find("modification time changed"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(ResumeTest, GzipOutputIdentical) {
+  ExportOptions options = Options("out.ndjson.gz");
+  RunUntilFailure(options);
+  WriteInput(false);
+  ResumeExport(Request(options));
+  EXPECT_EQ(Read(options.destination), Reference(options, "ref.ndjson.gz"));
+}
+
+TEST_F(ResumeTest, EncryptedZstdOutputIdentical) {
+  ExportOptions options = Options("out.json.zst");
+  options.encryption.mode = EncryptionMode::kSluice;
+  options.encryption.password = "correct horse";
+  options.encryption.scrypt_log_n = 10;
+  options.encryption.test_seed = 11;
+  RunUntilFailure(options);
+  WriteInput(false);
+  ResumeOutcome outcome = ResumeExport(Request(options));
+  EXPECT_NE(outcome.resumed_from.find("from chunk"), std::string::npos) << outcome.resumed_from;
+  EXPECT_EQ(Read(options.destination), Reference(options, "ref.json.zst"));
+}
+
+TEST_F(ResumeTest, EncryptedWithoutPasswordFails) {
+  ExportOptions options = Options("out.csv");
+  options.encryption.mode = EncryptionMode::kSluice;
+  options.encryption.password = "pw";
+  options.encryption.scrypt_log_n = 10;
+  RunUntilFailure(options);
+  EXPECT_TRUE(ResumeNeedsPassword(options.state_dir, "e1"));
+  ResumeRequest request = Request(options);
+  request.password.clear();
+  EXPECT_THROW(ResumeExport(request), Error);
+}
+
+TEST_F(ResumeTest, SplitPartsWrittenOnce) {
+  ExportOptions options = Options("out.csv");
+  options.max_file_bytes = 100 * kKiB;
+  RunUntilFailure(options);
+  std::vector<PartRecord> before = JobStore(options.state_dir).parts("e1");
+  ASSERT_GE(before.size(), 2u);
+  WriteInput(false);
+  ExportResult result = ResumeExport(Request(options)).result;
+
+  ExportOptions reference = options;
+  reference.destination = (dir_ / "ref.csv").string();
+  reference.state_dir.clear();
+  ExportResult expected = RunExport(reference);
+  ASSERT_EQ(result.files.size(), expected.files.size());
+  for (size_t i = 0; i < result.files.size(); ++i) {
+    EXPECT_EQ(result.files[i].sha256, expected.files[i].sha256) << "part " << i + 1;
+    EXPECT_EQ(result.files[i].rows, expected.files[i].rows) << "part " << i + 1;
+    EXPECT_EQ(Read(result.files[i].path), Read(expected.files[i].path)) << "part " << i + 1;
+  }
+  // Parts committed before the failure were kept, not written again.
+  for (size_t i = 0; i < before.size(); ++i) EXPECT_EQ(before[i].sha256, result.files[i].sha256);
+  EXPECT_FALSE(result.manifest_path.empty());
+}
+
+TEST_F(ResumeTest, CompletedExportIsNotResumed) {
+  WriteInput(false);
+  ExportOptions options = Options("out.csv");
+  RunExport(options);
+  EXPECT_THROW(ResumeExport(Request(options)), Error);
+}
+
+TEST_F(ResumeTest, CancelRemovesPartialOutput) {
+  ExportOptions options = Options("out.csv");
+  options.max_file_bytes = 100 * kKiB;
+  RunUntilFailure(options);
+  ASSERT_FALSE(HiddenFiles().empty());
+  std::vector<std::string> removed = CancelExport(options.state_dir, "e1");
+  EXPECT_FALSE(removed.empty());
+  EXPECT_TRUE(HiddenFiles().empty());
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().filename().string().find("out"), std::string::npos) << entry.path();
+  }
+  EXPECT_EQ(JobStore(options.state_dir).find("e1")->state, ExportState::kCancelled);
+  EXPECT_THROW(ResumeExport(Request(options)), Error);
+}
+
+TEST_F(ResumeTest, UnknownExport) {
+  ResumeRequest request;
+  request.export_id = "nope";
+  request.state_dir = (dir_ / "state").string();
+  EXPECT_THROW(ResumeExport(request), Error);
+}
+
+}  // namespace
+}  // namespace sluice
