@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds Sluice and exports the real datasets bundled with the npm package
-# vega-datasets, printing what each export wrote. Output goes to demo-output/.
+# vega-datasets (3 million US flights in Parquet, bird strikes, ZIP codes) to
+# every output format, printing what each export wrote. Output goes to
+# demo-output/.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,10 +22,14 @@ run() {
   "$sluice" export "$@"
 }
 
-echo "== 200,000 real US flights (one JSON array) to CSV, NDJSON and zstd-compressed CSV"
+echo "== 3,000,000 real US flights (Parquet) to every format"
+for format in csv ndjson json parquet avro xlsx; do
+  run --from "$data/flights-3m.parquet" --to "$out/flights-3m.$format"
+done
+run --from "$data/flights-3m.parquet" --to "$out/flights-3m.csv.zst"
+
+echo "== 200,000 flights from one JSON array to CSV"
 run --from "$data/flights-200k.json" --to "$out/flights-200k.csv"
-run --from "$data/flights-200k.json" --to "$out/flights-200k.ndjson"
-run --from "$data/flights-200k.json" --to "$out/flights-200k.csv.zst"
 
 echo "== bird strikes (column names with spaces) to a JSON array"
 run --from "$data/birdstrikes.csv" --to "$out/birdstrikes.json"

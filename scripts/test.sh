@@ -40,7 +40,8 @@ SLUICE_BIN="$here/build/release/sluice" "$here/tests/integration/run.sh" 2>&1 | 
 ((PIPESTATUS[0] == 0)) || status=1
 
 # Sum the counts each runner printed: ctest "N tests failed out of M",
-# node --test "# pass N" / "# fail N", unittest "Ran N tests" / "failures=N".
+# node --test "# pass N" / "# fail N", unittest "Ran N tests" / "failures=N",
+# and plain test scripts "N passed, N failed".
 passed=0
 failed=0
 for log in "$logs"/unit-*.log; do
@@ -54,8 +55,10 @@ node_pass="$(grep -E '^# pass [0-9]+' "$logs/integration.log" | awk '{s += $3} E
 node_fail="$(grep -E '^# fail [0-9]+' "$logs/integration.log" | awk '{s += $3} END {print s + 0}')"
 python_ran="$(grep -E '^Ran [0-9]+ tests?' "$logs/integration.log" | awk '{s += $2} END {print s + 0}')"
 python_fail="$(grep -oE '(failures|errors)=[0-9]+' "$logs/integration.log" | cut -d= -f2 | awk '{s += $1} END {print s + 0}')"
-passed=$((passed + node_pass + python_ran - python_fail))
-failed=$((failed + node_fail + python_fail))
+script_pass="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/integration.log" | awk '{s += $1} END {print s + 0}')"
+script_fail="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/integration.log" | awk '{s += $3} END {print s + 0}')"
+passed=$((passed + node_pass + python_ran - python_fail + script_pass))
+failed=$((failed + node_fail + python_fail + script_fail))
 
 echo
 if ((status != 0 && failed == 0)); then failed=1; fi

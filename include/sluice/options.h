@@ -157,7 +157,7 @@ struct ExportOptions {
   // Input read between checkpoints, rounded down to whole chunks (at least
   // one). At each checkpoint a gzip member or zstd frame ends and, with a
   // job store, the output is fsynced. 0 = no checkpoints.
-  uint64_t checkpoint_bytes = 8 * kMiB;
+  uint64_t checkpoint_bytes = 32 * kMiB;
   // Resume even when the source's size, modification time, first bytes or
   // row count differ from when the export started.
   bool allow_changed_source = false;

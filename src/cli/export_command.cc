@@ -26,7 +26,7 @@ struct ExportFlags {
   std::string progress = "auto";
   std::string config;
   std::string state_dir;
-  std::string checkpoint_interval = "8MB";
+  std::string checkpoint_interval = "32MB";
   std::optional<uint64_t> encryption_test_seed;
   bool quiet = false;
 };
@@ -70,7 +70,7 @@ void AddCoreFlags(CLI::App& command, ExportFlags& flags) {
   AddStateDirFlag(command, flags.state_dir);
   command.add_option("--checkpoint-interval", flags.checkpoint_interval,
                      "Input read between checkpoints that a resume can continue from, rounded to whole "
-                     "chunks (default 8MB; 0 = none)");
+                     "chunks (default 32MB; 0 = none)");
   // Test-only and hidden: fixes the encryption salt and nonce prefix so two
   // runs give the same bytes. Never use it for real data.
   command.add_option("--encryption-test-seed", flags.encryption_test_seed)->group("");
@@ -98,6 +98,19 @@ std::string RedactQuery(const std::string& destination) {
   return destination.substr(0, question) + "?***";
 }
 
+// True when the job store holds a resumable record of this export, so a
+// failure can point to `sluice resume`.
+bool HasResumableRecord(const ExportOptions& options) {
+  if (options.state_dir.empty() || options.destination == "-" || options.export_id.empty()) return false;
+  try {
+    JobStore store(options.state_dir);
+    std::optional<ExportRecord> record = store.find(options.export_id);
+    return record.has_value() && record->resumable;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 void LogSummary(const ExportResult& result) {
   spdlog::info("export {} finished: {} rows, {} written in {:.2f} s, peak memory {}", result.export_id,
                result.records_exported, FormatSize(result.bytes_written), result.seconds,
@@ -123,8 +136,8 @@ int RunExportCommand(ExportFlags& flags) {
     options.max_file_bytes = ParseSizeFlag("--max-file-size", flags.max_file_size);
     options.checkpoint_bytes =
         flags.checkpoint_interval == "0" ? 0 : ParseSizeFlag("--checkpoint-interval", flags.checkpoint_interval);
-    options.state_dir = ResolveStateDir(flags.state_dir);
     try {
+      options.state_dir = ResolveStateDir(flags.state_dir);
       JobStore probe(options.state_dir);
     } catch (const Error& error) {
       // An export without a record still works; it just cannot be resumed.
@@ -154,6 +167,12 @@ int RunExportCommand(ExportFlags& flags) {
     return kExitSuccess;
   } catch (const Error& error) {
     spdlog::error("error: {}", error.what());
+    bool resumable_failure = error.kind() == ErrorKind::kIO || error.kind() == ErrorKind::kSource ||
+                             error.kind() == ErrorKind::kMemoryLimit;
+    if (resumable_failure && HasResumableRecord(options)) {
+      spdlog::info("export {}: once the cause is fixed, continue it with: sluice resume {}", options.export_id,
+                   options.export_id);
+    }
     return ExitCodeFor(error.kind());
   } catch (const std::exception& error) {
     spdlog::error("error: internal error: {}", error.what());

@@ -33,7 +33,7 @@ int RunResumeCommand(const ResumeFlags& flags) {
     request.export_id = flags.export_id;
     request.state_dir = ResolveStateDir(flags.state_dir);
     request.allow_changed_source = flags.allow_changed_source;
-    // The password is never stored, so an encrypted export asks for it again.
+    // The password is never stored, so an encrypted export prompts for it again.
     if (ResumeNeedsPassword(request.state_dir, request.export_id)) {
       request.password = ResolvePassword(flags.password_file, /*confirm=*/false);
     }

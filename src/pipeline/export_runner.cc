@@ -1,5 +1,7 @@
 #include "pipeline/export_runner.h"
 
+#include <sys/stat.h>
+
 #include <unistd.h>
 
 #include <chrono>
@@ -9,6 +11,7 @@
 #include "core/size.h"
 #include "formats/writer_factory.h"
 #include "pipeline/progress_tracker.h"
+#include "sinks/cloud/cloud_destination.h"
 #include "transforms/transform_chain.h"
 
 namespace sluice {
@@ -58,12 +61,32 @@ class StorePartListener : public PartListener {
   std::string id_;
 };
 
+// True for failures that a resume can get past once their cause is fixed:
+// a full disk, a lost connection, the memory limit. Invalid data or options
+// fail again the same way, so their partial output is removed at once.
+bool FailureCanBeResumed(ErrorKind kind) {
+  return kind == ErrorKind::kIO || kind == ErrorKind::kSource || kind == ErrorKind::kMemoryLimit;
+}
+
 // Drops the first `skip` rows of `batch` into `slice` and returns the rows to write.
 const Batch& SkipRows(const Batch& batch, uint64_t skip, Batch& slice) {
   if (skip == 0) return batch;
   size_t begin = std::min<size_t>(static_cast<size_t>(skip), batch.num_rows());
   slice.assign_rows(batch, begin, batch.num_rows());
   return slice;
+}
+
+// Fails early, naming the destination itself, when its directory is missing:
+// the sink would otherwise report the name of the part it writes first.
+void CheckDestinationDirectory(const std::string& destination) {
+  if (destination == "-" || IsCloudDestination(destination)) return;
+  size_t slash = destination.rfind('/');
+  std::string directory = slash == std::string::npos ? "." : destination.substr(0, slash == 0 ? 1 : slash);
+  struct stat info;
+  if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    throw IOError("cannot write " + destination + ": directory " + directory +
+                  " does not exist; create it or choose another destination");
+  }
 }
 
 }  // namespace
@@ -98,6 +121,7 @@ std::string ValidateExportOptions(const ExportOptions& options) {
     throw InvalidOption("unknown output format '" + format + "': use one of " + SupportedFormats());
   }
   ResolveCompression(options);
+  CheckDestinationDirectory(options.destination);
   return format;
 }
 
@@ -173,7 +197,7 @@ ExportResult RunPipeline(const ExportOptions& options, const std::string& format
     output.finish();
   } catch (const Error& error) {
     bool cancelled = error.kind() == ErrorKind::kCancelled;
-    output.abort(checkpoints_recorded && !cancelled);
+    output.abort(checkpoints_recorded && FailureCanBeResumed(error.kind()));
     if (store != nullptr) {
       try {
         store->set_state(id, cancelled ? ExportState::kCancelled : ExportState::kFailed, error.what());
@@ -183,7 +207,7 @@ ExportResult RunPipeline(const ExportOptions& options, const std::string& format
     }
     throw;
   } catch (...) {
-    output.abort(checkpoints_recorded);
+    output.abort(false);
     if (store != nullptr) {
       try {
         store->set_state(id, ExportState::kFailed, "internal error");

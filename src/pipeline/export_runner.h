@@ -33,8 +33,9 @@ struct RunRecord {
 
 // Runs the export from `start` to the end, recording checkpoints, parts and
 // progress in record.store. On failure the output is removed, except that a
-// resumable export keeps its partial file unless it was cancelled. The
-// store's state is set to completed, failed or cancelled at the end.
+// resumable export that failed with an I/O, source or memory-limit error
+// keeps its partial file and committed parts for a resume. The store's state
+// is set to completed, failed or cancelled at the end.
 ExportResult RunPipeline(const ExportOptions& options, const std::string& format, Source& source,
                          const RunStart& start, const RunRecord& record,
                          const ProgressCallback& on_progress, const CancellationToken* cancel);

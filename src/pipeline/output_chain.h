@@ -24,9 +24,9 @@
 
 namespace sluice {
 
-// Where a resumed part continues. The file keeps its first output_offset
-// bytes; the writer's regenerated stream starts at stream_offset and its
-// first `skip` bytes are dropped, because the file already holds them.
+// Resume point of a part. The file keeps its first output_offset bytes. The
+// writer's regenerated stream starts at stream_offset, and its first `skip`
+// bytes are dropped because the file already contains them.
 struct ChainResume {
   std::string temp_path;
   uint64_t output_offset = 0;

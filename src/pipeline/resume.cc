@@ -268,8 +268,8 @@ std::vector<std::string> CancelExport(const std::string& state_dir, const std::s
   store.set_state(export_id, ExportState::kCancelled, "cancelled");
 
   if (record.state == ExportState::kRunning && record.pid != ::getpid() && ProcessAlive(record.pid)) {
-    // The export sees the cancellation at its next checkpoint and removes
-    // its own output; wait a while for that.
+    // The export checks the store at its next checkpoint, then stops and
+    // removes its own output. Wait up to 30 seconds for that.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (ProcessAlive(record.pid) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -102,7 +102,7 @@ Checkpoint SplitOutput::next_part_start(size_t rows_before) const {
 }
 
 // Closes the open part. `next_rows_before` is set when another part follows
-// and says how many rows of the current batch went to the parts before it.
+// and gives the rows of the current batch that went to the parts before it.
 void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
   writer_->finish();
   altered_values_ += writer_->altered_values();

@@ -8,8 +8,8 @@
 //
 // Checkpoints: checkpoint() ends the compression frame and, when durable,
 // fsyncs the part, so an export can be continued from that point (see
-// resume.h). A PartListener hears when parts start and complete, so a job
-// store can record each part exactly once.
+// resume.h). A PartListener receives the start and completion of each part,
+// which a job store records so a resume writes no part twice.
 #pragma once
 
 #include <memory>
@@ -25,7 +25,7 @@
 
 namespace sluice {
 
-// Where the batch being written came from, for the start of a part that
+// Origin of the batch being written, recorded as the start of a part that
 // begins inside it.
 struct BatchOrigin {
   std::string position;   // Source::position() before the batch; empty when unknown
@@ -50,7 +50,7 @@ class PartListener {
   virtual void part_committed(uint64_t number) = 0;
 };
 
-// How a resumed export continues its output.
+// Resume point of the output: committed parts and the part to continue.
 struct SplitResume {
   std::vector<OutputFile> committed;   // parts already committed, in order
   Checkpoint replay;                   // the checkpoint output is regenerated from
@@ -124,8 +124,8 @@ class SplitOutput {
   uint64_t part_rows_ = 0;
   BatchOrigin origin_;
 
-  // Output bytes per row before and after the transforms, learned from the
-  // parts and rows written so far; used to predict where a part fills up.
+  // Output bytes per row before the transforms, and the transforms' size
+  // ratio, learned from the rows written so far. They predict where a part fills up.
   double bytes_per_row_ = 0;
   double transform_ratio_ = 1.0;
 

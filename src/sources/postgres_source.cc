@@ -381,15 +381,19 @@ void PostgresSource::seek(const std::string& position) {
     throw InvalidInput("invalid " + what + " '" + position + "'; start the export again");
   }
 
-  // The constructor may have fetched the first rows to type numeric columns.
+  // The constructor may have fetched the first rows to type numeric columns;
+  // at position 0 they are still the rows to read next.
   uint64_t fetched = pending_ != nullptr ? static_cast<uint64_t>(PQntuples(pending_)) : 0;
-  if (rows > 0 || fetched > 0) {
+  if (rows > 0) {
     if (rows < fetched) {
       throw InvalidInput("invalid " + what + " '" + position + "': it lies inside the first fetch; "
                          "start the export again");
     }
     PQclear(pending_);
     pending_ = nullptr;
+  }
+  // MOVE FORWARD 0 would re-fetch the current row, so a zero move is skipped.
+  if (rows > fetched) {
     ResultPtr moved(execute("MOVE FORWARD " + std::to_string(rows - fetched) + " IN " + kCursorName,
                             "skipping rows already exported"));
     uint64_t moved_rows = std::strtoull(PQcmdTuples(moved.get()), nullptr, 10);

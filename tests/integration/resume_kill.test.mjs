@@ -4,11 +4,11 @@
 // rejected, a cancelled export leaves no partial output, and an export that
 // fills its disk resumes once space is freed.
 //
-// SLUICE_RESUME_KILL_POINTS sets the kill points per combination (default 3,
-// to keep the suite at a few minutes; the property holds for any point, so
-// raise it, for example to 20, for a thorough run). SLUICE_RESUME_KILL_SEED
-// picks the points (default 1), and SLUICE_RESUME_ROWS the generated rows
-// (default 300000, enough for dozens of checkpoints with 64KB chunks).
+// SLUICE_RESUME_KILL_POINTS sets the kill points per combination. The
+// default, 3, keeps the suite at a few minutes. Raise it, for example to 20,
+// for a thorough run. SLUICE_RESUME_KILL_SEED picks the points (default 1),
+// and SLUICE_RESUME_ROWS the generated rows (default 300000, enough for
+// dozens of checkpoints with 64KB chunks).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -154,6 +155,16 @@ TEST_F(SourcePositionTest, SqliteTable) {
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   options_.source = "sqlite:" + path.string() + "?table=t";
+  ExpectSeekReplays();
+}
+
+TEST_F(SourcePositionTest, PostgresQuery) {
+  const char* url = std::getenv("SLUICE_TEST_POSTGRES_URL");
+  if (url == nullptr || *url == '\0') GTEST_SKIP() << "SLUICE_TEST_POSTGRES_URL is not set";
+  std::string base = url;
+  options_.source = base + (base.find('?') == std::string::npos ? "?" : "&") +
+                    "query=SELECT%20i%2C%20%27row%20%27%20%7C%7C%20i%20AS%20name%2C%20i%3A%3Anumeric%20%2F%204%20AS%20v%20"
+                    "FROM%20generate_series(1%2C5000)%20i%20ORDER%20BY%20i";
   ExpectSeekReplays();
 }
 
