@@ -1,6 +1,7 @@
 #include "formats/avro/avro_writer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -165,7 +166,7 @@ TEST(AvroWriter, SyncMarkerFromSeedOrExportId) {
 }
 
 TEST(AvroWriter, NullIntoNonNullableFieldRejected) {
-  std::string path = ::testing::TempDir() + "avro_writer_test_nonnull.avsc";
+  std::string path = ::testing::TempDir() + "avro_writer_test_nonnull_" + std::to_string(getpid()) + ".avsc";
   std::ofstream(path) << R"({"type":"record","name":"R","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"}]})";
   ExportOptions options = SeededOptions();
   options.avro_write.schema_path = path;
@@ -180,7 +181,7 @@ TEST(AvroWriter, NullIntoNonNullableFieldRejected) {
 }
 
 TEST(AvroWriter, SchemaFileDefaultsAndPromotion) {
-  std::string path = ::testing::TempDir() + "avro_writer_test_evolve.avsc";
+  std::string path = ::testing::TempDir() + "avro_writer_test_evolve_" + std::to_string(getpid()) + ".avsc";
   std::ofstream(path) << R"({"type":"record","name":"R","namespace":"x","fields":[)"
                          R"({"name":"id","type":"double"},{"name":"flag","type":"boolean","default":true}]})";
   ExportOptions options = SeededOptions();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -17,7 +19,8 @@ class AwsCredentialsTest : public ::testing::Test {
                              "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE"}) {
       unsetenv(name);
     }
-    path_ = testing::TempDir() + "/aws_credentials_test_file";
+    path_ = testing::TempDir() + "/aws_credentials_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::ofstream(path_) << "[default]\naws_access_key_id = DEFAULTKEY\naws_secret_access_key = s1\n"
                             "# comment\n[work]\nAWS_ACCESS_KEY_ID=WORKKEY\naws_secret_access_key= s2 \n"
                             "aws_session_token = t2\n";
