@@ -11,6 +11,9 @@
 // and one per export); a reservation then counts against both.
 //
 // Thread-safe.
+//
+// NOTE: no export reserves from a governor yet, so --memory-limit is checked
+// against the chunk size but not enforced on the buffers themselves.
 #pragma once
 
 #include <chrono>
