@@ -1,5 +1,5 @@
-// MemoryGovernor: the memory budget that every large buffer of an export is
-// reserved from before it is allocated.
+// MemoryGovernor: a memory budget that buffers are reserved from before they
+// are allocated.
 //
 // A reservation that would pass the limit waits for other holders to release
 // memory (backpressure). Waiters are served in arrival order, so a large
