@@ -14,7 +14,6 @@ namespace sluice {
 
 namespace {
 
-constexpr size_t kBufferBytes = 1 << 20;
 constexpr int kCreateAttempts = 8;
 
 std::string BaseNameOf(const std::string& path) {
@@ -88,7 +87,6 @@ FileSink::FileSink(std::string final_path) : final_path_(std::move(final_path)) 
   }
   if (fd_ < 0) throw IOError(WriteErrorMessage(final_path_, EEXIST));
 
-  buffer_ = std::make_unique<char[]>(kBufferBytes);
 }
 
 FileSink::FileSink(std::string final_path, std::string temp_path, uint64_t offset)
@@ -114,7 +112,6 @@ FileSink::FileSink(std::string final_path, std::string temp_path, uint64_t offse
   }
   bytes_written_ = offset;
   durable_bytes_ = offset;
-  buffer_ = std::make_unique<char[]>(kBufferBytes);
 }
 
 FileSink::~FileSink() {
@@ -130,38 +127,11 @@ void FileSink::fail(int error_number) {
 void FileSink::write(std::string_view data) {
   if (fd_ < 0) throw Error(ErrorKind::kInternal, "file sink used after commit or abort");
   bytes_written_ += data.size();
-
-  if (buffered_ + data.size() <= kBufferBytes) {
-    std::memcpy(buffer_.get() + buffered_, data.data(), data.size());
-    buffered_ += data.size();
-    return;
-  }
-
-  // Large writes skip the buffer once it is drained, saving a copy.
-  flush_buffer();
-  if (data.size() >= kBufferBytes) {
-    write_fully(data.data(), data.size());
-  } else {
-    std::memcpy(buffer_.get(), data.data(), data.size());
-    buffered_ = data.size();
-  }
+  if (int error = buffer_.append(fd_, data); error != 0) fail(error);
 }
 
 void FileSink::flush_buffer() {
-  write_fully(buffer_.get(), buffered_);
-  buffered_ = 0;
-}
-
-void FileSink::write_fully(const char* data, size_t length) {
-  while (length > 0) {
-    ssize_t written = ::write(fd_, data, length);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      fail(errno);
-    }
-    data += written;
-    length -= static_cast<size_t>(written);
-  }
+  if (int error = buffer_.flush(fd_); error != 0) fail(error);
 }
 
 uint64_t FileSink::sync() {
@@ -201,7 +171,7 @@ void FileSink::abort() noexcept {
     ::unlink(temp_path_.c_str());
     temp_path_.clear();
   }
-  buffered_ = 0;
+  buffer_.discard();
 }
 
 }  // namespace sluice

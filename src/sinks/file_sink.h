@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "sinks/byte_sink.h"
+#include "sinks/fd_write_buffer.h"
 
 namespace sluice {
 
@@ -56,14 +57,12 @@ class FileSink : public ByteSink {
 
  private:
   void flush_buffer();
-  void write_fully(const char* data, size_t length);
   [[noreturn]] void fail(int error_number);
 
   std::string final_path_;
   std::string temp_path_;
   int fd_ = -1;
-  std::unique_ptr<char[]> buffer_;
-  size_t buffered_ = 0;
+  FdWriteBuffer buffer_;
   bool committed_ = false;
   bool keep_partial_ = false;
   uint64_t bytes_written_ = 0;

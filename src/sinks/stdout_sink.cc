@@ -13,8 +13,6 @@ namespace sluice {
 
 namespace {
 
-constexpr size_t kBufferBytes = 1 << 20;
-
 [[noreturn]] void ThrowWriteError(int error_number) {
   std::string fix = error_number == EPIPE ? "the reading program closed the pipe early"
                     : error_number == ENOSPC
@@ -26,43 +24,21 @@ constexpr size_t kBufferBytes = 1 << 20;
 
 }  // namespace
 
-StdoutSink::StdoutSink(int fd) : fd_(fd), buffer_(std::make_unique<char[]>(kBufferBytes)) {}
+StdoutSink::StdoutSink(int fd) : fd_(fd) {}
 
 void StdoutSink::write(std::string_view data) {
   if (!open_) throw Error(ErrorKind::kInternal, "stdout sink used after commit or abort");
   bytes_written_ += data.size();
-
-  if (buffered_ + data.size() <= kBufferBytes) {
-    std::memcpy(buffer_.get() + buffered_, data.data(), data.size());
-    buffered_ += data.size();
-    return;
-  }
-  flush_buffer();
-  if (data.size() >= kBufferBytes) {
-    write_fully(data.data(), data.size());
-  } else {
-    std::memcpy(buffer_.get(), data.data(), data.size());
-    buffered_ = data.size();
+  if (int error = buffer_.append(fd_, data); error != 0) {
+    open_ = false;
+    ThrowWriteError(error);
   }
 }
 
 void StdoutSink::flush_buffer() {
-  write_fully(buffer_.get(), buffered_);
-  buffered_ = 0;
-}
-
-void StdoutSink::write_fully(const char* data, size_t length) {
-  while (length > 0) {
-    ssize_t written = ::write(fd_, data, length);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      int error_number = errno;
-      open_ = false;
-      buffered_ = 0;
-      ThrowWriteError(error_number);
-    }
-    data += written;
-    length -= static_cast<size_t>(written);
+  if (int error = buffer_.flush(fd_); error != 0) {
+    open_ = false;
+    ThrowWriteError(error);
   }
 }
 
@@ -79,7 +55,7 @@ void StdoutSink::commit() {
 
 void StdoutSink::abort() noexcept {
   open_ = false;
-  buffered_ = 0;
+  buffer_.discard();
 }
 
 }  // namespace sluice

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "sinks/byte_sink.h"
+#include "sinks/fd_write_buffer.h"
 
 namespace sluice {
 
@@ -31,11 +32,9 @@ class StdoutSink : public ByteSink {
 
  private:
   void flush_buffer();
-  void write_fully(const char* data, size_t length);
 
   int fd_;
-  std::unique_ptr<char[]> buffer_;
-  size_t buffered_ = 0;
+  FdWriteBuffer buffer_;
   bool open_ = true;
   uint64_t bytes_written_ = 0;
 };
