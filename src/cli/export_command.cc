@@ -98,7 +98,7 @@ std::string RedactQuery(const std::string& destination) {
   return destination.substr(0, question) + "?***";
 }
 
-// True when the job store holds a resumable record of this export, so a
+// True when the job store contains a resumable record of this export, so a
 // failure can point to `sluice resume`.
 bool HasResumableRecord(const ExportOptions& options) {
   if (options.state_dir.empty() || options.destination == "-" || options.export_id.empty()) return false;

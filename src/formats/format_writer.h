@@ -28,7 +28,7 @@ class FormatWriter {
   // commits the sink.
   virtual void finish() = 0;
 
-  // Encoded bytes the writer holds that it has not yet handed to the sink
+  // Encoded bytes the writer keeps that it has not yet handed to the sink
   // (a Parquet row group being built). Split outputs count them toward a
   // part's size.
   virtual uint64_t buffered_bytes() const { return 0; }
@@ -43,7 +43,7 @@ class FormatWriter {
   // Called between batches.
   virtual std::optional<std::string> checkpoint_state() { return std::nullopt; }
 
-  // Called instead of begin() to continue a file: `sink` already holds the
+  // Called instead of begin() to continue a file: `sink` already contains the
   // bytes written up to the checkpoint_state() that returned `state`.
   // Throws InvalidInput for a state this writer did not produce.
   virtual void restore(const Schema& schema, ByteSink& sink, const std::string& state) {

@@ -16,7 +16,7 @@ namespace sluice {
 // opened or written, and returns the output format.
 std::string ValidateExportOptions(const ExportOptions& options);
 
-// Where a run begins: the start of the export, or a checkpoint.
+// The starting point of a run: the start of the export, or a checkpoint.
 struct RunStart {
   std::string source_position;       // empty: the source is read from its start
   uint64_t skip_rows = 0;            // rows of the first batch already in the output
@@ -25,7 +25,7 @@ struct RunStart {
   const SplitResume* output = nullptr;  // null: a new output
 };
 
-// What the job store needs from a run; `store` null means no record.
+// The job store's view of a run. A null `store` means no record is kept.
 struct RunRecord {
   JobStore* store = nullptr;
   bool resumable = false;            // checkpoints are recorded

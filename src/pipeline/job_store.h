@@ -4,7 +4,7 @@
 // `sluice cancel` in one is seen by an export running in another at its
 // next checkpoint.
 //
-// The store never holds a secret: options are stored through OptionsToJson
+// The store never contains a secret: options are stored through OptionsToJson
 // and checkpoints keep only public encryption parameters.
 #pragma once
 
@@ -40,10 +40,10 @@ struct ExportRecord {
   int64_t updated_at = 0;
 };
 
-// Life of an output part: open while it is written; completing once its
-// rows, size and digest are final and its temporary file is about to be
-// renamed; committed after the rename. The completing step lets a resume
-// finish a rename that was interrupted.
+// Life of an output part. A part is open while it is written. It is
+// completing once its rows, size and digest are final and its temporary file
+// is about to be renamed, and committed after the rename. The completing
+// step lets a resume finish a rename that was interrupted.
 enum class PartStatus { kOpen, kCompleting, kCommitted };
 
 struct PartRecord {

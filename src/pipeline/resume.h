@@ -1,13 +1,12 @@
 // ResumeExport: continues an interrupted or failed export from its newest
 // durable checkpoint (see docs/resume.md).
 //
-// Resume replays rather than patches. Output is deterministic for given
-// options, so the run is rebuilt from a checkpoint: the source seeks to the
-// checkpoint's position, the format writer and the encryption container are
-// restored from their states, compression starts a new frame (every
-// checkpoint ends one, in interrupted and uninterrupted runs alike), the
-// partial file is cut back to the checkpoint's durable offset, and the rest
-// is generated again. The finished file is byte-identical to the one an
+// Resume replays rather than patches, because output is deterministic for
+// given options. The source seeks to the checkpoint's position, and the
+// format writer and the encryption container are restored from their states.
+// Compression starts a new frame, as every checkpoint ends one in interrupted
+// and uninterrupted runs alike. The partial file is cut back to the
+// checkpoint's durable offset, and the rest is generated again. The finished file is byte-identical to the one an
 // uninterrupted export would have written.
 //
 // An encrypted part is cut back to its last sealed segment; the plaintext
@@ -31,7 +30,7 @@ struct ResumeRequest {
 
 struct ResumeOutcome {
   ExportResult result;
-  // How the export continued, for the log: "from chunk 120 of part 1 (byte
+  // A description of where the export continued, for the log: "from chunk 120 of part 1 (byte
   // 7340032)", or "from the beginning: ..." with the reason.
   std::string resumed_from;
 };
@@ -50,9 +49,9 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
 // Throws InvalidOption when the export is unknown.
 bool ResumeNeedsPassword(const std::string& state_dir, const std::string& export_id);
 
-// Marks the export cancelled. An export running in another process stops
-// at its next checkpoint and removes its partial output; for one that is not
-// running, the partial output is removed here. Returns the files removed.
+// Marks the export cancelled and returns the files removed. An export
+// running in another process stops at its next checkpoint and removes its
+// partial output itself. For one that is not running, it is removed here.
 std::vector<std::string> CancelExport(const std::string& state_dir, const std::string& export_id);
 
 // True when a process with this id is alive on this machine.

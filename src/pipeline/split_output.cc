@@ -177,7 +177,7 @@ void SplitOutput::write_batch(const Batch& batch) {
         chain_->keep_partial_file(keep_partial_);
         continue;
       }
-      fit = 1;  // a part holds at least one row, however wide
+      fit = 1;  // a part contains at least one row, however wide
     }
     size_t end = std::min(rows, begin + fit);
     if (begin == 0 && end == rows) {
