@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a fresh Debian 12 machine: installs what is
-# missing, builds the release and sanitizer presets, starts a private
-# PostgreSQL server, then runs the unit tests under both builds and the
-# integration tests against independent readers. Ends with one line
-# "N passed, N failed" summing every runner.
+# Runs the whole test suite on a fresh Debian 12 machine. It installs what is
+# missing, builds the release and sanitizer presets and starts a private
+# PostgreSQL server. Then it runs the unit tests under both builds and the
+# integration tests against independent readers, and ends with one line
+# "total: N passed, N failed" that sums every runner.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
