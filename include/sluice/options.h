@@ -9,6 +9,8 @@
 
 namespace sluice {
 
+class MemoryGovernor;
+
 constexpr uint64_t kKiB = 1024;
 constexpr uint64_t kMiB = 1024 * kKiB;
 constexpr uint64_t kGiB = 1024 * kMiB;
@@ -137,6 +139,9 @@ struct ExportOptions {
 
   uint64_t chunk_bytes = 1 * kMiB;        // 8 KiB to 4 MiB
   uint64_t memory_limit = 500 * kMiB;
+  // How long a buffer waits for memory held by others before the export
+  // fails with a memory-limit error (the circuit breaker).
+  uint64_t memory_grace_ms = 10000;
   uint64_t max_file_bytes = 20 * kGiB;    // larger outputs are split into parts
   bool skip_bad_rows = false;             // drop malformed rows and count them
 
@@ -161,6 +166,11 @@ struct ExportOptions {
   // Resume even when the source's size, modification time, first bytes or
   // row count differ from when the export started.
   bool allow_changed_source = false;
+
+  // A budget shared with other exports, such as a server's; the export's own
+  // budget (memory_limit) counts against it too. Null: the export's budget
+  // stands alone. Not saved in the job store.
+  MemoryGovernor* shared_memory = nullptr;
 };
 
 }  // namespace sluice

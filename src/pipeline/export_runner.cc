@@ -11,6 +11,7 @@
 #include "core/size.h"
 #include "formats/writer_factory.h"
 #include "pipeline/progress_tracker.h"
+#include "sluice/memory_governor.h"
 #include "sinks/cloud/cloud_destination.h"
 #include "transforms/transform_chain.h"
 
@@ -138,11 +139,15 @@ ExportResult RunPipeline(const ExportOptions& options, const std::string& format
   JobStore* store = record.store;
   bool checkpoints_recorded = store != nullptr && record.resumable;
 
+  // The export's budget: every large buffer of this run is reserved from it.
+  MemoryGovernor memory(options.memory_limit, std::chrono::milliseconds(options.memory_grace_ms),
+                        "--memory-limit", options.shared_memory);
+
   if (!start.source_position.empty()) source.seek(start.source_position);
   const Schema& schema = source.schema();
   std::optional<StorePartListener> listener;
   if (checkpoints_recorded) listener.emplace(*store, id);
-  SplitOutput output(options, schema, format, id, listener ? &*listener : nullptr, start.output);
+  SplitOutput output(options, schema, format, id, memory, listener ? &*listener : nullptr, start.output);
   output.keep_partial_files(checkpoints_recorded);
   ProgressTracker tracker(id, options.chunk_bytes);
   uint64_t interval = CheckpointIntervalChunks(options);
@@ -234,6 +239,7 @@ ExportResult RunPipeline(const ExportOptions& options, const std::string& format
   result.manifest_path = output.manifest_path();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.peak_rss_bytes = PeakRssBytes();
+  result.peak_reserved_bytes = memory.peak_reserved();
   return result;
 }
 

@@ -11,11 +11,13 @@
 namespace sluice {
 
 SplitOutput::SplitOutput(const ExportOptions& options, const Schema& schema, std::string format,
-                         std::string export_id, PartListener* listener, const SplitResume* resume)
+                         std::string export_id, MemoryGovernor& memory, PartListener* listener,
+                         const SplitResume* resume)
     : options_(options),
       schema_(schema),
       format_(std::move(format)),
       export_id_(std::move(export_id)),
+      memory_(memory),
       listener_(listener),
       to_stdout_(options.destination == "-"),
       to_cloud_(IsCloudDestination(options.destination)),

@@ -21,6 +21,7 @@
 #include "formats/format_writer.h"
 #include "pipeline/checkpoint.h"
 #include "pipeline/output_chain.h"
+#include "sluice/memory_governor.h"
 #include "sluice/sluice.h"
 
 namespace sluice {
@@ -60,9 +61,9 @@ struct SplitResume {
 class SplitOutput {
  public:
   // Starts part 1, or with `resume` continues the part it describes.
-  // `listener` may be null.
+  // Buffers are reserved from `memory`. `listener` may be null.
   SplitOutput(const ExportOptions& options, const Schema& schema, std::string format,
-              std::string export_id, PartListener* listener = nullptr,
+              std::string export_id, MemoryGovernor& memory, PartListener* listener = nullptr,
               const SplitResume* resume = nullptr);
   ~SplitOutput();
 
@@ -111,6 +112,7 @@ class SplitOutput {
   const Schema& schema_;
   std::string format_;
   std::string export_id_;
+  MemoryGovernor& memory_;
   PartListener* listener_;
   bool to_stdout_;
   bool to_cloud_;                   // s3://, azure:// or gs://: one object, never renamed
