@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Cloud upload benchmark: one export of generated rows to Parquet, written
-# to a local file, uploaded to s3rver and uploaded to Azurite, all in one
-# run on this machine. Prints wall time, throughput (output MB/s, 10^6
-# bytes) and peak RSS from GNU time around each sluice process, and checks
-# that each uploaded object's SHA-256 equals the local file's.
+# Cloud upload benchmark: one export of generated rows to Parquet, uploaded
+# to s3rver and to Azurite, each compared with the same export to a local
+# file in paired A/B order (bench/lib/compare.sh), all in one run on this
+# machine. Prints median wall times and peak RSS from GNU time around each
+# sluice process, and checks that each uploaded object's SHA-256 equals the
+# local file's.
 #
 # The servers are local node processes on 127.0.0.1 that write to BENCH_DIR,
 # so the numbers show Sluice's upload path (buffering, hashing, signing,
@@ -14,6 +15,9 @@
 #   SLUICE_BIN   binary to measure (default build/release/sluice)
 #   BENCH_DIR    work directory (default /tmp/sluice-bench-cloud)
 #   FORMAT       output format (default parquet)
+#   BENCH_RUNS   runs per destination (default 3)
+#   BENCH_RECORD file that collects the table rows as tab-separated lines
+#   BENCH_QUIET_HEADER  when set, print the table rows only
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +29,8 @@ rows="${1:-10000000}"
 
 # shellcheck source=lib/measure.sh
 source "$here/lib/measure.sh"
+# shellcheck source=lib/compare.sh
+source "$here/lib/compare.sh"
 
 rm -rf "$work"
 mkdir -p "$work/s3" "$work/azurite"
@@ -70,24 +76,33 @@ export AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountNam
 source="gen:rows=$rows"
 common=(--from "$source" --format "$format" --progress none -q)
 
-echo "bench: local file" >&2
-read -r local_seconds local_kib < <(measure "$sluice" export "${common[@]}" --to "$work/out.$format")
-local_bytes="$(stat -c %s "$work/out.$format")"
-local_sha="$(sha256sum "$work/out.$format" | cut -d' ' -f1)"
+local_out="$work/out.$format"
+[[ -n "${BENCH_QUIET_HEADER:-}" ]] || {
+  print_machine
+  echo "Command: bench/cloud.sh $rows (FORMAT=$format, BENCH_RUNS=${BENCH_RUNS:-3})"
+  echo
+  print_comparison_header
+}
 
-echo "bench: s3rver" >&2
-read -r s3_seconds s3_kib < <(measure "$sluice" export "${common[@]}" --to "s3://bench/out.$format" \
-  --s3-endpoint "http://127.0.0.1:$s3_port")
+# The uploads have no local output file, so their size column shows "-".
+# The baseline's column shows the size of the same bytes on disk.
+compare "$rows generated rows to $format, upload to s3rver (8 MiB parts, 4 in flight)" \
+  "Sluice to a local file" - "$local_out" -- \
+  "$sluice" export "${common[@]}" --to "s3://bench/out.$format" --s3-endpoint "http://127.0.0.1:$s3_port" -- \
+  "$sluice" export "${common[@]}" --to "$local_out"
 s3_sha="$(sha256sum "$work/s3/bench/out.$format._S3rver_object" | cut -d' ' -f1)"
 
-echo "bench: Azurite" >&2
-read -r azure_seconds azure_kib < <(measure "$sluice" export "${common[@]}" --to "azure://$account/bench/out.$format")
+compare "$rows generated rows to $format, upload to Azurite (8 MiB blocks, 4 in flight)" \
+  "Sluice to a local file" - "$local_out" -- \
+  "$sluice" export "${common[@]}" --to "azure://$account/bench/out.$format" -- \
+  "$sluice" export "${common[@]}" --to "$local_out"
 azure_sha="$(cd "$repo" && node -e "
   const { BlobServiceClient } = require('@azure/storage-blob');
   BlobServiceClient.fromConnectionString(process.env.AZURE_STORAGE_CONNECTION_STRING)
     .getContainerClient('bench').getBlobClient('out.$format').downloadToBuffer()
     .then((b) => console.log(require('crypto').createHash('sha256').update(b).digest('hex')));")"
 
+local_sha="$(sha256sum "$local_out" | cut -d' ' -f1)"
 for name in s3 azure; do
   sha_var="${name}_sha"
   if [[ "${!sha_var}" != "$local_sha" ]]; then
@@ -95,15 +110,4 @@ for name in s3 azure; do
     exit 1
   fi
 done
-
-row() {
-  awk -v name="$1" -v seconds="$2" -v kib="$3" -v bytes="$local_bytes" \
-    'BEGIN { printf "| %s | %.2f | %.1f | %d |\n", name, seconds, bytes / seconds / 1e6, kib / 1024 + 0.5 }'
-}
-echo "$rows generated rows to $format, $local_bytes bytes; objects identical to the local file (SHA-256)"
-echo
-echo "| destination | seconds | MB/s | peak RSS MiB |"
-echo "|---|---|---|---|"
-row "local file" "$local_seconds" "$local_kib"
-row "s3rver (8 MiB parts, 4 in flight)" "$s3_seconds" "$s3_kib"
-row "Azurite (8 MiB blocks, 4 in flight)" "$azure_seconds" "$azure_kib"
+echo "Each uploaded object's SHA-256 equals the local file's ($(stat -c %s "$local_out") bytes)."
