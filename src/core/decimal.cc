@@ -1,42 +1,74 @@
 #include "core/decimal.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace sluice {
 
 namespace {
 
-Int128 PowerOfTen(int exponent) {
-  Int128 result = 1;
-  for (int i = 0; i < exponent; ++i) result *= 10;
-  return result;
+// 10^0 through 10^38, the largest power of ten a decimal(38, s) needs.
+struct PowerOfTenTable {
+  Int128 values[kMaxDecimalPrecision + 1];
+  constexpr PowerOfTenTable() : values() {
+    values[0] = 1;
+    for (int i = 1; i <= kMaxDecimalPrecision; ++i) values[i] = values[i - 1] * 10;
+  }
+};
+constexpr PowerOfTenTable kPowersOfTen;
+
+// REQUIRES: 0 <= exponent <= kMaxDecimalPrecision.
+Int128 PowerOfTen(int exponent) { return kPowersOfTen.values[exponent]; }
+
+// The magnitude of any Int128, the minimum value included.
+unsigned __int128 Magnitude(Int128 value) {
+  unsigned __int128 bits = static_cast<unsigned __int128>(value);
+  return value < 0 ? 0 - bits : bits;
 }
 
-int CountDigits(Int128 value) {
-  if (value < 0) value = -value;
-  int digits = 1;
-  while (value >= 10) {
-    value /= 10;
-    ++digits;
+// A sign and the 39 digits of the largest 128-bit magnitude.
+constexpr size_t kMaxInt128Length = 40;
+
+// Writes `value` as exactly 19 digits, with leading zeros.
+char* WriteNineteenDigits(char* dest, uint64_t value) {
+  char digits[20];
+  char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  size_t length = static_cast<size_t>(end - digits);
+  std::memset(dest, '0', 19 - length);
+  std::memcpy(dest + 19 - length, digits, length);
+  return dest + 19;
+}
+
+// Writes the base-10 digits of `magnitude`. Values above 64 bits are split
+// into base-10^19 chunks: four 128-bit divisions in place of two per digit.
+char* WriteMagnitude(char* dest, unsigned __int128 magnitude) {
+  if (magnitude <= UINT64_MAX) {
+    return std::to_chars(dest, dest + 20, static_cast<uint64_t>(magnitude)).ptr;
   }
-  return digits;
+  constexpr uint64_t kChunk = 10000000000000000000ULL;  // 10^19
+  uint64_t low = static_cast<uint64_t>(magnitude % kChunk);
+  magnitude /= kChunk;
+  uint64_t middle = static_cast<uint64_t>(magnitude % kChunk);
+  uint64_t high = static_cast<uint64_t>(magnitude / kChunk);  // 2^128 < 10^39, so one digit at most
+  if (high != 0) {
+    dest = std::to_chars(dest, dest + 20, high).ptr;
+    dest = WriteNineteenDigits(dest, middle);
+  } else {
+    dest = std::to_chars(dest, dest + 20, middle).ptr;
+  }
+  return WriteNineteenDigits(dest, low);
 }
 
 }  // namespace
 
 void AppendInt128(std::string& out, Int128 value) {
-  // The minimum value cannot be negated, so digits are taken from the
-  // negative side for every negative number.
-  char digits[48];
-  int length = 0;
-  bool negative = value < 0;
-  do {
-    int digit = static_cast<int>(value % 10);
-    digits[length++] = static_cast<char>('0' + (negative ? -digit : digit));
-    value /= 10;
-  } while (value != 0);
-  if (negative) out.push_back('-');
-  while (length > 0) out.push_back(digits[--length]);
+  char text[kMaxInt128Length];
+  char* end = text;
+  if (value < 0) *end++ = '-';
+  end = WriteMagnitude(end, Magnitude(value));
+  out.append(text, end);
 }
 
 void AppendDecimal(std::string& out, Int128 unscaled, int scale) {
@@ -44,20 +76,20 @@ void AppendDecimal(std::string& out, Int128 unscaled, int scale) {
     AppendInt128(out, unscaled);
     return;
   }
-  std::string digits;
-  AppendInt128(digits, unscaled);
-  bool negative = !digits.empty() && digits[0] == '-';
-  if (negative) {
-    digits.erase(0, 1);
-    out.push_back('-');
+  // Digits of the magnitude, then the sign and point placed around them.
+  char digits[kMaxInt128Length];
+  size_t length = static_cast<size_t>(WriteMagnitude(digits, Magnitude(unscaled)) - digits);
+  size_t fraction = static_cast<size_t>(scale);
+  if (unscaled < 0) out.push_back('-');
+  if (length <= fraction) {
+    out.append("0.");
+    out.append(fraction - length, '0');
+    out.append(digits, length);
+    return;
   }
-  if (static_cast<int>(digits.size()) <= scale) {
-    digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
-  }
-  size_t point = digits.size() - static_cast<size_t>(scale);
-  out.append(digits, 0, point);
+  out.append(digits, length - fraction);
   out.push_back('.');
-  out.append(digits, point, std::string::npos);
+  out.append(digits + length - fraction, fraction);
 }
 
 std::string FormatDecimal(Int128 unscaled, int scale) {
@@ -74,7 +106,9 @@ std::optional<ParsedDecimal> ParseDecimalText(std::string_view text) {
     ++i;
   }
 
+  constexpr int kDigitsIn64Bits = 18;
   ParsedDecimal result;
+  uint64_t small = 0;
   int digits = 0;
   bool seen_point = false;
   bool seen_digit = false;
@@ -90,10 +124,17 @@ std::optional<ParsedDecimal> ParseDecimalText(std::string_view text) {
     if (seen_point) ++result.scale;
     if (digits == 0 && c == '0') continue;  // leading zeros add no digits
     if (digits >= kMaxDecimalPrecision) return std::nullopt;
-    result.unscaled = result.unscaled * 10 + (c - '0');
+    // The first 18 digits always fit in 64 bits, where arithmetic is cheaper.
+    if (digits < kDigitsIn64Bits) {
+      small = small * 10 + static_cast<uint64_t>(c - '0');
+    } else {
+      if (digits == kDigitsIn64Bits) result.unscaled = small;
+      result.unscaled = result.unscaled * 10 + (c - '0');
+    }
     ++digits;
   }
   if (!seen_digit || result.scale > kMaxDecimalPrecision) return std::nullopt;
+  if (digits <= kDigitsIn64Bits) result.unscaled = small;
 
   if (negative) result.unscaled = -result.unscaled;
   result.precision = std::max({digits, result.scale, 1});
@@ -101,20 +142,27 @@ std::optional<ParsedDecimal> ParseDecimalText(std::string_view text) {
   return result;
 }
 
+// Compares against powers of ten from a table instead of counting digits by
+// repeated 128-bit division, which the CSV and JSON sources pay per value.
 std::optional<Int128> RescaleDecimal(const ParsedDecimal& value, int precision, int scale) {
+  // The table lookups below need both scales in 0..38.
+  if (scale < 0 || scale > kMaxDecimalPrecision || precision < 0) return std::nullopt;
+  if (value.scale < 0 || value.scale > kMaxDecimalPrecision) return std::nullopt;
+  precision = std::min(precision, kMaxDecimalPrecision);
   Int128 unscaled = value.unscaled;
   if (scale >= value.scale) {
-    Int128 factor = PowerOfTen(scale - value.scale);
-    Int128 limit = PowerOfTen(kMaxDecimalPrecision);
+    int shift = scale - value.scale;
     Int128 magnitude = unscaled < 0 ? -unscaled : unscaled;
-    if (magnitude > limit / factor) return std::nullopt;
-    unscaled *= factor;
+    // The result may use all 38 digits: magnitude * 10^shift <= 10^38.
+    if (magnitude > PowerOfTen(kMaxDecimalPrecision - shift)) return std::nullopt;
+    unscaled *= PowerOfTen(shift);
   } else {
     Int128 factor = PowerOfTen(value.scale - scale);
     if (unscaled % factor != 0) return std::nullopt;
     unscaled /= factor;
   }
-  if (unscaled != 0 && CountDigits(unscaled) > precision) return std::nullopt;
+  Int128 magnitude = unscaled < 0 ? -unscaled : unscaled;
+  if (magnitude >= PowerOfTen(precision)) return std::nullopt;
   return unscaled;
 }
 

@@ -1,6 +1,8 @@
 #include "core/temporal.h"
 
-#include <cstdio>
+#include <charconv>
+#include <cstddef>
+#include <cstring>
 
 namespace sluice {
 
@@ -48,11 +50,51 @@ bool ReadDate(std::string_view text, size_t& pos, int64_t& days) {
   return true;
 }
 
-void AppendPadded(std::string& out, int64_t value, int width) {
-  char buffer[24];
-  int length = std::snprintf(buffer, sizeof buffer, "%0*lld", width, static_cast<long long>(value));
-  out.append(buffer, static_cast<size_t>(length));
+// "00" to "99", so two digits cost one table read.
+struct TwoDigitTable {
+  char digits[200];
+  constexpr TwoDigitTable() : digits() {
+    for (int i = 0; i < 100; ++i) {
+      digits[2 * i] = static_cast<char>('0' + i / 10);
+      digits[2 * i + 1] = static_cast<char>('0' + i % 10);
+    }
+  }
+};
+constexpr TwoDigitTable kTwoDigits;
+
+// REQUIRES: 0 <= value <= 99.
+char* WriteTwoDigits(char* dest, int64_t value) {
+  std::memcpy(dest, kTwoDigits.digits + 2 * value, 2);
+  return dest + 2;
 }
+
+// Writes a year in 0..9999 as four digits. Any other year gets a '-' or '+'
+// sign and at least four digits, as ISO 8601 expanded years do.
+char* WriteYear(char* dest, int64_t year) {
+  if (year >= 0 && year <= 9999) {
+    dest = WriteTwoDigits(dest, year / 100);
+    return WriteTwoDigits(dest, year % 100);
+  }
+  *dest++ = year < 0 ? '-' : '+';
+  uint64_t magnitude = year < 0 ? 0 - static_cast<uint64_t>(year) : static_cast<uint64_t>(year);
+  char digits[20];
+  char* end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
+  for (ptrdiff_t length = end - digits; length < 4; ++length) *dest++ = '0';
+  std::memcpy(dest, digits, static_cast<size_t>(end - digits));
+  return dest + (end - digits);
+}
+
+char* WriteDate(char* dest, int64_t days) {
+  CivilDate date = CivilFromDays(days);
+  dest = WriteYear(dest, date.year);
+  *dest++ = '-';
+  dest = WriteTwoDigits(dest, date.month);
+  *dest++ = '-';
+  return WriteTwoDigits(dest, date.day);
+}
+
+// A sign, 20 year digits (more than any int64 day count reaches) and "-MM-DD".
+constexpr size_t kMaxDateLength = 27;
 
 }  // namespace
 
@@ -138,45 +180,36 @@ std::optional<ParsedTimestamp> ParseTimestamp(std::string_view text) {
   return result;
 }
 
+// Both writers build the text in a stack buffer and append it once, without
+// snprintf, because the CSV and JSON writers call them for every value.
 void AppendDate(std::string& out, int64_t days) {
-  CivilDate date = CivilFromDays(days);
-  if (date.year < 0) {
-    out.push_back('-');
-    AppendPadded(out, -date.year, 4);
-  } else if (date.year > 9999) {
-    out.push_back('+');
-    AppendPadded(out, date.year, 4);
-  } else {
-    AppendPadded(out, date.year, 4);
-  }
-  out.push_back('-');
-  AppendPadded(out, date.month, 2);
-  out.push_back('-');
-  AppendPadded(out, date.day, 2);
+  char text[kMaxDateLength];
+  out.append(text, WriteDate(text, days));
 }
 
 void AppendTimestamp(std::string& out, int64_t micros, char separator) {
   int64_t days = FloorDiv(micros, kMicrosPerDay);
   int64_t time_of_day = micros - days * kMicrosPerDay;
-  AppendDate(out, days);
-  out.push_back(separator);
-
   int64_t seconds = time_of_day / kMicrosPerSecond;
   int64_t fraction = time_of_day % kMicrosPerSecond;
-  AppendPadded(out, seconds / 3600, 2);
-  out.push_back(':');
-  AppendPadded(out, seconds / 60 % 60, 2);
-  out.push_back(':');
-  AppendPadded(out, seconds % 60, 2);
+
+  // The date, then "THH:MM:SS.ffffff" (16 characters).
+  char text[kMaxDateLength + 16];
+  char* end = WriteDate(text, days);
+  *end++ = separator;
+  end = WriteTwoDigits(end, seconds / 3600);
+  *end++ = ':';
+  end = WriteTwoDigits(end, seconds / 60 % 60);
+  *end++ = ':';
+  end = WriteTwoDigits(end, seconds % 60);
   if (fraction != 0) {
-    int digits = 6;
-    while (fraction % 10 == 0) {
-      fraction /= 10;
-      --digits;
-    }
-    out.push_back('.');
-    AppendPadded(out, fraction, digits);
+    *end++ = '.';
+    end = WriteTwoDigits(end, fraction / 10000);
+    end = WriteTwoDigits(end, fraction / 100 % 100);
+    end = WriteTwoDigits(end, fraction % 100);
+    while (end[-1] == '0') --end;  // the fraction is not zero, so a digit stays
   }
+  out.append(text, end);
 }
 
 }  // namespace sluice

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "core/decimal.h"
 #include "core/error.h"
 #include "core/temporal.h"
 #include "formats/formula_guard.h"
@@ -253,7 +254,7 @@ void CsvWriter::append_float64(const Column& column, size_t row) {
 }
 
 void CsvWriter::append_decimal(const Column& column, size_t row) {
-  AppendScaledDecimal(buffer_, column.decimal_at(row), column.type().scale);
+  AppendDecimal(buffer_, column.decimal_at(row), column.type().scale);
 }
 
 void CsvWriter::append_binary(const Column& column, size_t row) {
@@ -264,7 +265,7 @@ void CsvWriter::append_date(const Column& column, size_t row) {
   if (date_pattern_) {
     date_pattern_->append_date(buffer_, column.int64_at(row));
   } else {
-    AppendIsoDate(buffer_, column.int64_at(row));
+    AppendDate(buffer_, column.int64_at(row));
   }
 }
 
@@ -272,7 +273,7 @@ void CsvWriter::append_timestamp(const Column& column, size_t row) {
   if (timestamp_pattern_) {
     timestamp_pattern_->append_timestamp(buffer_, column.int64_at(row));
   } else {
-    AppendIsoTimestamp(buffer_, column.int64_at(row), 'T');
+    AppendTimestamp(buffer_, column.int64_at(row), 'T');
   }
 }
 

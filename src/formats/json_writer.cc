@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/decimal.h"
+#include "core/temporal.h"
 #include "formats/value_text.h"
 
 namespace sluice {
@@ -105,7 +107,7 @@ void JsonWriter::append_value(const Column& column, size_t row) {
       break;
     }
     case TypeId::kDecimal:
-      AppendScaledDecimal(buffer_, column.decimal_at(row), column.type().scale);
+      AppendDecimal(buffer_, column.decimal_at(row), column.type().scale);
       break;
     case TypeId::kString:
       altered_values_ += AppendJsonString(buffer_, column.bytes_at(row)) ? 0 : 1;
@@ -117,17 +119,17 @@ void JsonWriter::append_value(const Column& column, size_t row) {
       break;
     case TypeId::kDate:
       buffer_.push_back('"');
-      AppendIsoDate(buffer_, column.int64_at(row));
+      AppendDate(buffer_, column.int64_at(row));
       buffer_.push_back('"');
       break;
     case TypeId::kTimestamp:
       buffer_.push_back('"');
-      AppendIsoTimestamp(buffer_, column.int64_at(row), 'T');
+      AppendTimestamp(buffer_, column.int64_at(row), 'T');
       buffer_.push_back('"');
       break;
     case TypeId::kTimestampTz:
       buffer_.push_back('"');
-      AppendIsoTimestamp(buffer_, column.int64_at(row), 'T');
+      AppendTimestamp(buffer_, column.int64_at(row), 'T');
       buffer_.append("Z\"");
       break;
   }

@@ -3,7 +3,6 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/decimal.h"
 #include "core/error.h"
 #include "core/temporal.h"
 
@@ -89,33 +88,9 @@ struct TwoDigitTable {
 };
 constexpr TwoDigitTable kTwoDigits;
 
-char* WriteTwoDigits(char* dest, int64_t value) {
-  dest[0] = kTwoDigits.digits[2 * value];
-  dest[1] = kTwoDigits.digits[2 * value + 1];
-  return dest + 2;
-}
-
 void AppendTwoDigits(std::string& out, int64_t value) {
   out.append(kTwoDigits.digits + 2 * value, 2);
 }
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t quotient = a / b;
-  if (a % b != 0 && (a < 0) != (b < 0)) --quotient;
-  return quotient;
-}
-
-// Writes "YYYY-MM-DD" for a year in 0..9999; returns the end.
-char* WriteIsoDate(char* dest, const CivilDate& date) {
-  dest = WriteTwoDigits(dest, date.year / 100);
-  dest = WriteTwoDigits(dest, date.year % 100);
-  *dest++ = '-';
-  dest = WriteTwoDigits(dest, date.month);
-  *dest++ = '-';
-  return WriteTwoDigits(dest, date.day);
-}
-
-bool IsFourDigitYear(int64_t year) { return year >= 0 && year <= 9999; }
 
 void AppendZeroPadded(std::string& out, int64_t value, int width) {
   char buffer[24];
@@ -153,72 +128,6 @@ void AppendDouble(std::string& out, double value) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   out.append(buffer, end);
-}
-
-void AppendIsoDate(std::string& out, int64_t days) {
-  CivilDate date = CivilFromDays(days);
-  if (!IsFourDigitYear(date.year)) {
-    AppendDate(out, days);
-    return;
-  }
-  char text[10];
-  out.append(text, WriteIsoDate(text, date));
-}
-
-void AppendIsoTimestamp(std::string& out, int64_t micros, char separator) {
-  int64_t days = FloorDiv(micros, kMicrosPerDay);
-  CivilDate date = CivilFromDays(days);
-  if (!IsFourDigitYear(date.year)) {
-    AppendTimestamp(out, micros, separator);
-    return;
-  }
-  int64_t time_of_day = micros - days * kMicrosPerDay;
-  int64_t seconds = time_of_day / kMicrosPerSecond;
-  int64_t fraction = time_of_day % kMicrosPerSecond;
-
-  // "YYYY-MM-DDTHH:MM:SS.ffffff" is 26 characters.
-  char text[26];
-  char* end = WriteIsoDate(text, date);
-  *end++ = separator;
-  end = WriteTwoDigits(end, seconds / 3600);
-  *end++ = ':';
-  end = WriteTwoDigits(end, seconds / 60 % 60);
-  *end++ = ':';
-  end = WriteTwoDigits(end, seconds % 60);
-  if (fraction != 0) {
-    *end++ = '.';
-    end = WriteTwoDigits(end, fraction / 10000);
-    end = WriteTwoDigits(end, fraction / 100 % 100);
-    end = WriteTwoDigits(end, fraction % 100);
-    while (end[-1] == '0') --end;  // the fraction is not zero, so a digit stays
-  }
-  out.append(text, end);
-}
-
-void AppendScaledDecimal(std::string& out, __int128 unscaled, int scale) {
-  // Negating INT64_MIN overflows, so the fast range stops one short of it.
-  constexpr __int128 kFastLimit = INT64_MAX;
-  if (unscaled > kFastLimit || unscaled < -kFastLimit) {
-    AppendDecimal(out, unscaled, scale);
-    return;
-  }
-  if (unscaled < 0) out.push_back('-');
-  uint64_t magnitude = static_cast<uint64_t>(unscaled < 0 ? -unscaled : unscaled);
-
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, magnitude);
-  size_t length = static_cast<size_t>(end - digits);
-  size_t whole = length > static_cast<size_t>(scale) ? length - static_cast<size_t>(scale) : 0;
-  if (whole == 0) {
-    out.push_back('0');
-  } else {
-    out.append(digits, whole);
-  }
-  if (scale == 0) return;
-
-  out.push_back('.');
-  for (size_t i = length; i < static_cast<size_t>(scale); ++i) out.push_back('0');
-  out.append(digits + whole, length - whole);
 }
 
 void AppendBase64(std::string& out, std::string_view bytes) {

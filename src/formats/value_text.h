@@ -18,14 +18,6 @@ void AppendInt64(std::string& out, int64_t value);
 // values become "NaN", "Infinity" and "-Infinity", which are not JSON numbers.
 void AppendDouble(std::string& out, double value);
 
-// Append the same text as AppendDate, AppendTimestamp and AppendDecimal in
-// core/, several times faster, because they write digits directly instead of
-// through snprintf or a temporary string. Rare values outside the fast range
-// (years outside 0..9999, decimals outside int64) go to the core functions.
-void AppendIsoDate(std::string& out, int64_t days);
-void AppendIsoTimestamp(std::string& out, int64_t micros, char separator);
-void AppendScaledDecimal(std::string& out, __int128 unscaled, int scale);
-
 // Appends standard base64 (RFC 4648 section 4: A-Z a-z 0-9 + /) with '='
 // padding.
 void AppendBase64(std::string& out, std::string_view bytes);

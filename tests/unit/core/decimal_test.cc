@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <vector>
+
 namespace sluice {
 namespace {
 
@@ -9,6 +12,25 @@ Int128 MaxDecimal38() {
   Int128 value = 0;
   for (int i = 0; i < 38; ++i) value = value * 10 + 9;
   return value;
+}
+
+// The text AppendDecimal must produce, built one digit at a time by 128-bit
+// division: a separate implementation to compare the writer against.
+std::string ReferenceDecimal(Int128 unscaled, int scale) {
+  unsigned __int128 magnitude = static_cast<unsigned __int128>(unscaled);
+  if (unscaled < 0) magnitude = 0 - magnitude;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  std::string sign = unscaled < 0 ? "-" : "";
+  if (scale == 0) return sign + digits;
+  if (digits.size() <= static_cast<size_t>(scale)) {
+    digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
+  }
+  size_t point = digits.size() - static_cast<size_t>(scale);
+  return sign + digits.substr(0, point) + "." + digits.substr(point);
 }
 
 TEST(FormatDecimal, KeepsScaleAndSign) {
@@ -74,6 +96,31 @@ TEST(ParseDecimalText, SignificantDigitsSkipLeadingZeros) {
   EXPECT_EQ(value->scale, 18);
   EXPECT_EQ(value->precision, 18);
   EXPECT_FALSE(ParseDecimalText("0." + std::string(39, '0') + "1"));
+}
+
+TEST(AppendDecimal, MatchesReferenceText) {
+  std::mt19937_64 random(17);
+  Int128 minimum = static_cast<Int128>(static_cast<unsigned __int128>(1) << 127);
+  std::vector<Int128> values = {0, 1, -1, 5, -5, 110, INT64_MAX, -INT64_MAX,
+                                static_cast<Int128>(INT64_MIN),
+                                static_cast<Int128>(INT64_MAX) + 1,
+                                static_cast<Int128>(UINT64_MAX),
+                                -static_cast<Int128>(UINT64_MAX),
+                                static_cast<Int128>(UINT64_MAX) + 1,
+                                -static_cast<Int128>(UINT64_MAX) - 1,
+                                static_cast<Int128>(INT64_MAX) * 1000000007,
+                                MaxDecimal38(), -MaxDecimal38(), minimum, minimum + 1};
+  for (int i = 0; i < 20000; ++i) {
+    values.push_back(static_cast<int64_t>(random()) >> (random() % 63));
+  }
+  for (Int128 value : values) {
+    for (int scale : {0, 1, 2, 5, 18, 20, 38}) {
+      std::string out;
+      AppendDecimal(out, value, scale);
+      std::string expected = ReferenceDecimal(value, scale);
+      ASSERT_EQ(out, expected) << expected << " scale " << scale;
+    }
+  }
 }
 
 }  // namespace

@@ -166,56 +166,5 @@ TEST(ValueText, TemporalPatternRejectsUnknownSpecifier) {
   }
 }
 
-// The fast writers must produce exactly the text of the core/ functions.
-TEST(ValueText, IsoDateMatchesCore) {
-  std::mt19937_64 random(11);
-  for (int i = 0; i < 200000; ++i) {
-    int64_t days = static_cast<int64_t>(random() % 8000000) - 4000000;  // about +-11000 years
-    std::string fast;
-    std::string core;
-    AppendIsoDate(fast, days);
-    AppendDate(core, days);
-    ASSERT_EQ(fast, core) << days;
-  }
-}
-
-TEST(ValueText, IsoTimestampMatchesCore) {
-  std::mt19937_64 random(13);
-  for (int i = 0; i < 200000; ++i) {
-    int64_t micros = static_cast<int64_t>(random() % (700000LL * kMicrosPerDay)) -
-                     350000LL * kMicrosPerDay;  // about +-960 years around 1970
-    if (i % 3 == 0) micros -= micros % kMicrosPerSecond;  // whole seconds
-    if (i % 3 == 1) micros -= micros % 1000;               // milliseconds
-    std::string fast;
-    std::string core;
-    AppendIsoTimestamp(fast, micros, 'T');
-    AppendTimestamp(core, micros, 'T');
-    ASSERT_EQ(fast, core) << micros;
-  }
-  std::string far;
-  AppendIsoTimestamp(far, DaysFromCivil(12000, 1, 1) * kMicrosPerDay, ' ');
-  EXPECT_EQ(far, "+12000-01-01 00:00:00");
-}
-
-TEST(ValueText, ScaledDecimalMatchesCore) {
-  std::mt19937_64 random(17);
-  std::vector<__int128> values = {0, 1, -1, 5, -5, 110, INT64_MAX, -INT64_MAX,
-                                  static_cast<__int128>(INT64_MIN),
-                                  static_cast<__int128>(INT64_MAX) + 1,
-                                  static_cast<__int128>(INT64_MAX) * 1000000007};
-  for (int i = 0; i < 20000; ++i) {
-    values.push_back(static_cast<int64_t>(random()) >> (random() % 63));
-  }
-  for (__int128 value : values) {
-    for (int scale : {0, 1, 2, 5, 18, 20, 38}) {
-      std::string fast;
-      std::string core;
-      AppendScaledDecimal(fast, value, scale);
-      AppendDecimal(core, value, scale);
-      ASSERT_EQ(fast, core) << core << " scale " << scale;
-    }
-  }
-}
-
 }  // namespace
 }  // namespace sluice
