@@ -34,8 +34,21 @@ class ParquetSource : public Source {
   bool next_batch(Batch& batch) override;
   SourceProgress progress() const override;
 
+  // "row_group=G;group_rows=R;rows=T": the next row is row R of row group G
+  // (0-based, counting groups without rows), and T rows came before it.
+  std::string position() const override;
+
+  // Continues at a position() of a source opened on the same file. Throws
+  // InvalidInput when the position does not fit this file's footer (a row
+  // group or row past its end, or a T that does not match the group sizes).
+  // NOTE: rows before R in group G are decoded again and dropped, because
+  // ColumnChunkReader reads a column chunk from its first page and does not
+  // use a page index.
+  void seek(const std::string& position) override;
+
  private:
   bool open_next_row_group();
+  void skip_rows_in_group(uint64_t rows);
 
   std::unique_ptr<parquet::ParquetFile> file_;
   std::unique_ptr<parquet::FileMetaData> metadata_;
@@ -49,6 +62,7 @@ class ParquetSource : public Source {
   uint64_t rows_per_batch_ = 1;
   std::vector<std::unique_ptr<parquet::ColumnChunkReader>> readers_;
   uint64_t rows_read_ = 0;
+  uint64_t skipped_bytes_ = 0;  // compressed column chunks of the row groups seek() passed over
 };
 
 std::unique_ptr<Source> OpenParquetSource(const std::string& path, const ExportOptions& options);
