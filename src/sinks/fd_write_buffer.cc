@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -27,27 +28,91 @@ int WriteFully(int fd, const char* data, size_t length) {
 
 }  // namespace
 
-FdWriteBuffer::FdWriteBuffer() : buffer_(std::make_unique<char[]>(kBufferBytes)) {}
+FdWriteBuffer::FdWriteBuffer()
+    : filling_(std::make_unique<char[]>(kBufferBytes)), writing_(std::make_unique<char[]>(kBufferBytes)) {}
+
+FdWriteBuffer::~FdWriteBuffer() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
 
 int FdWriteBuffer::append(int fd, std::string_view data) {
-  if (buffered_ + data.size() <= kBufferBytes) {
-    std::memcpy(buffer_.get() + buffered_, data.data(), data.size());
-    buffered_ += data.size();
-    return 0;
+  while (!data.empty()) {
+    size_t room = kBufferBytes - buffered_;
+    size_t take = std::min(room, data.size());
+    std::memcpy(filling_.get() + buffered_, data.data(), take);
+    buffered_ += take;
+    data.remove_prefix(take);
+    if (buffered_ == kBufferBytes) {
+      if (int error = wait_idle(); error != 0) {
+        buffered_ = 0;
+        return error;
+      }
+      submit(fd);
+    }
   }
-
-  // Large writes skip the buffer once it is drained, saving a copy.
-  if (int error = flush(fd); error != 0) return error;
-  if (data.size() >= kBufferBytes) return WriteFully(fd, data.data(), data.size());
-  std::memcpy(buffer_.get(), data.data(), data.size());
-  buffered_ = data.size();
   return 0;
 }
 
 int FdWriteBuffer::flush(int fd) {
-  int error = WriteFully(fd, buffer_.get(), buffered_);
+  int error = wait_idle();
+  if (error == 0 && buffered_ > 0) error = WriteFully(fd, filling_.get(), buffered_);
   buffered_ = 0;
   return error;
+}
+
+void FdWriteBuffer::discard() {
+  wait_idle();
+  buffered_ = 0;
+}
+
+// REQUIRES: the background writer is idle.
+void FdWriteBuffer::submit(int fd) {
+  {
+    std::lock_guard lock(mutex_);
+    std::swap(filling_, writing_);
+    pending_ = true;
+    pending_bytes_ = buffered_;
+    pending_fd_ = fd;
+  }
+  buffered_ = 0;
+  if (!thread_.joinable()) {
+    thread_ = std::thread([this] { run(); });
+  } else {
+    changed_.notify_all();
+  }
+}
+
+// Waits for the background write in progress; returns and clears the errno
+// of any failed background write.
+int FdWriteBuffer::wait_idle() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return !pending_; });
+  int error = error_;
+  error_ = 0;
+  return error;
+}
+
+void FdWriteBuffer::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [this] { return pending_ || stopping_; });
+    if (!pending_) return;
+    const char* data = writing_.get();
+    size_t length = pending_bytes_;
+    int fd = pending_fd_;
+    lock.unlock();
+    int error = WriteFully(fd, data, length);
+    lock.lock();
+    if (error != 0 && error_ == 0) error_ = error;
+    pending_ = false;
+    changed_.notify_all();
+  }
 }
 
 }  // namespace sluice

@@ -1,31 +1,60 @@
 // FdWriteBuffer: the write buffer shared by the sinks that write to a file
-// descriptor. It gathers small writes into 1 MiB and writes whole buffers,
-// retrying short writes and EINTR.
+// descriptor. Small writes gather in a 1 MiB buffer. A full buffer goes to a
+// background thread that writes it while the caller fills a second one, so
+// the kernel's copy into the page cache (a sixth of a Parquet export's CPU
+// time when profiled) runs beside encoding instead of after it.
+//
+// Short writes and EINTR are retried. A failed background write is reported
+// by the next append() or flush(). At most 2 MiB are held: the buffer being
+// filled and the one being written.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string_view>
+#include <thread>
 
 namespace sluice {
 
 class FdWriteBuffer {
  public:
   FdWriteBuffer();
+  ~FdWriteBuffer();
+  FdWriteBuffer(const FdWriteBuffer&) = delete;
+  FdWriteBuffer& operator=(const FdWriteBuffer&) = delete;
 
-  // Buffers `data`, writing to `fd` when the buffer fills. Returns 0, or the
-  // errno of the failed write; the buffer is then empty.
+  // Buffers `data`, handing full buffers to the background writer. Returns
+  // 0, or the errno of a failed write (this one's or an earlier one's); the
+  // buffer is then empty.
   int append(int fd, std::string_view data);
 
-  // Writes everything buffered to `fd`. Returns 0 or the errno of the failure.
+  // Writes everything buffered to `fd` and waits until it is written.
+  // Returns 0 or the errno of the failure.
   int flush(int fd);
 
-  // Drops the buffered bytes without writing them.
-  void discard() { buffered_ = 0; }
+  // Drops the buffered bytes without writing them, after waiting for a write
+  // in progress, so the caller may close the descriptor afterwards.
+  void discard();
 
  private:
-  std::unique_ptr<char[]> buffer_;
+  void submit(int fd);
+  int wait_idle();
+  void run();
+
+  std::unique_ptr<char[]> filling_;
+  std::unique_ptr<char[]> writing_;
   size_t buffered_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::thread thread_;       // started by the first full buffer
+  bool pending_ = false;     // writing_ holds bytes for the thread
+  size_t pending_bytes_ = 0;
+  int pending_fd_ = -1;
+  int error_ = 0;            // errno of a failed background write
+  bool stopping_ = false;
 };
 
 }  // namespace sluice
