@@ -11,9 +11,6 @@
 // and one per export); a reservation then counts against both.
 //
 // Thread-safe.
-//
-// NOTE: no export reserves from a governor yet, so --memory-limit is checked
-// against the chunk size but not enforced on the buffers themselves.
 #pragma once
 
 #include <chrono>
@@ -37,6 +34,10 @@ class MemoryReservation {
 
   // Changes the reserved amount; growing may wait or throw like reserve().
   void resize(uint64_t bytes);
+  // Grows or shrinks without waiting, like try_reserve(). Returns false and
+  // keeps the current amount when growing finds no room. Like resize(), it
+  // does nothing on a reservation that has no governor.
+  bool try_resize(uint64_t bytes);
   void release();
   uint64_t bytes() const { return bytes_; }
 

@@ -1,11 +1,12 @@
-// Flags of `sluice export` for CSV input and output.
+// Flags of `sluice export` for CSV input and output, and of `sluice inspect`
+// for CSV input.
 #include "cli/flag_values.h"
 #include "cli/option_groups.h"
 #include "core/error.h"
 
 namespace sluice::cli {
 
-void AddCsvFlags(CLI::App& command, ExportOptions& options) {
+void AddCsvInputFlags(CLI::App& command, ExportOptions& options) {
   const std::string input = "CSV input";
   command.add_option_function<std::string>(
              "--input-delimiter",
@@ -45,6 +46,10 @@ void AddCsvFlags(CLI::App& command, ExportOptions& options) {
              [&options](int64_t count) { options.csv_read.infer_decimals = count == 0; },
              "Infer float64 instead of decimal(p,s) for numbers with a decimal point")
       ->group(input);
+}
+
+void AddCsvFlags(CLI::App& command, ExportOptions& options) {
+  AddCsvInputFlags(command, options);
 
   const std::string output = "CSV output";
   command.add_option_function<std::string>(

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/password_prompt.h"
+#include "cli/signals.h"
 #include "core/size.h"
 #include "transforms/encryption/decrypt_file.h"
 
@@ -22,9 +23,19 @@ struct DecryptFlags {
 
 int RunDecryptCommand(const DecryptFlags& flags) {
   try {
+    // SIGINT and SIGTERM cancel the decryption (exit code 6) so the partial
+    // plaintext is removed. The handlers go in after a password prompt,
+    // because a handler would keep Ctrl-C from ending the prompt.
+    CancellationToken cancel;
     DecryptOptions options;
     options.identity_files = flags.identity_files;
-    options.password = [&flags] { return ResolvePassword(flags.password_file, /*confirm=*/false); };
+    options.cancel = &cancel;
+    options.password = [&flags, &cancel] {
+      std::string password = ResolvePassword(flags.password_file, /*confirm=*/false);
+      CancelOnSignals(cancel);
+      return password;
+    };
+    if (!flags.identity_files.empty()) CancelOnSignals(cancel);
     DecryptResult result = DecryptFile(flags.input, flags.output, options);
     spdlog::info("decrypted {} ({}) into {}: {}", flags.input, result.format, flags.output,
                  FormatSize(result.plaintext_bytes));

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/layered_arguments.h"
 #include "cli/flag_values.h"
 #include "cli/option_groups.h"
 #include "cli/progress_reporter.h"
@@ -13,6 +14,7 @@
 #include "cli/state_dir_flag.h"
 #include "core/size.h"
 #include "sluice/sluice.h"
+#include "transforms/transform_chain.h"
 
 namespace sluice::cli {
 
@@ -22,6 +24,7 @@ struct ExportFlags {
   ExportOptions options;
   std::string chunk_size = "1MB";
   std::string memory_limit = "500MB";
+  std::string memory_grace = "10s";
   std::string max_file_size = "20GB";
   std::string progress = "auto";
   std::string config;
@@ -57,6 +60,9 @@ void AddCoreFlags(CLI::App& command, ExportFlags& flags) {
   command.add_option("--chunk-size", flags.chunk_size,
                      "Input read per batch, 8KB to 4MB (default 1MB; 1KB = 1024 bytes)");
   command.add_option("--memory-limit", flags.memory_limit, "Memory budget of the export (default 500MB)");
+  command.add_option("--memory-grace", flags.memory_grace,
+                     "How long a buffer waits for memory held by others before the export fails "
+                     "with exit code 7, such as 500ms or 10s (default 10s)");
   command.add_option("--max-file-size", flags.max_file_size,
                      "Largest output file; a larger export is split into numbered parts "
                      "plus a manifest (default 20GB)");
@@ -112,9 +118,9 @@ bool HasResumableRecord(const ExportOptions& options) {
 }
 
 void LogSummary(const ExportResult& result) {
-  spdlog::info("export {} finished: {} rows, {} written in {:.2f} s, peak memory {}", result.export_id,
-               result.records_exported, FormatSize(result.bytes_written), result.seconds,
-               FormatSize(result.peak_rss_bytes));
+  spdlog::info("export {} finished: {} rows, {} written in {:.2f} s, peak memory {} resident, {} reserved",
+               result.export_id, result.records_exported, FormatSize(result.bytes_written), result.seconds,
+               FormatSize(result.peak_rss_bytes), FormatSize(result.peak_reserved_bytes));
   if (result.skipped_rows > 0) {
     spdlog::warn("export {}: skipped {} malformed rows", result.export_id, result.skipped_rows);
   }
@@ -133,6 +139,7 @@ int RunExportCommand(ExportFlags& flags) {
   try {
     options.chunk_bytes = ParseSizeFlag("--chunk-size", flags.chunk_size);
     options.memory_limit = ParseSizeFlag("--memory-limit", flags.memory_limit);
+    options.memory_grace_ms = ParseDurationMsFlag("--memory-grace", flags.memory_grace);
     options.max_file_bytes = ParseSizeFlag("--max-file-size", flags.max_file_size);
     options.checkpoint_bytes =
         flags.checkpoint_interval == "0" ? 0 : ParseSizeFlag("--checkpoint-interval", flags.checkpoint_interval);
@@ -152,6 +159,11 @@ int RunExportCommand(ExportFlags& flags) {
     CancelOnSignals(cancel);
     ProgressCallback on_progress = [&](const ExportProgress& progress) { reporter.report(progress); };
 
+    if (options.compression_level != 0 && ResolveCompression(options) == "none") {
+      spdlog::warn("--compression-level {} has no effect without compression; pass --compression gzip or zstd, "
+                   "or a .gz or .zst destination",
+                   options.compression_level);
+    }
     if (options.export_id.empty()) options.export_id = NewExportId();
     spdlog::info("export {} started: {} -> {}", options.export_id, RedactPassword(options.source),
                  RedactQuery(options.destination));
@@ -166,7 +178,7 @@ int RunExportCommand(ExportFlags& flags) {
     LogSummary(result);
     return kExitSuccess;
   } catch (const Error& error) {
-    spdlog::error("error: {}", error.what());
+    spdlog::error("error: {}", WithOptionOrigins(error.what()));
     bool resumable_failure = error.kind() == ErrorKind::kIO || error.kind() == ErrorKind::kSource ||
                              error.kind() == ErrorKind::kMemoryLimit;
     if (resumable_failure && HasResumableRecord(options)) {

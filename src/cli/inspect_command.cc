@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/layered_arguments.h"
 #include "cli/option_groups.h"
 #include "core/size.h"
 #include "sluice/sluice.h"
@@ -61,7 +62,7 @@ int RunInspectCommand(InspectFlags& flags) {
     }
     return kExitSuccess;
   } catch (const Error& error) {
-    spdlog::error("error: {}", error.what());
+    spdlog::error("error: {}", WithOptionOrigins(error.what()));
     return ExitCodeFor(error.kind());
   } catch (const std::exception& error) {
     spdlog::error("error: internal error: {}", error.what());
@@ -81,6 +82,7 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
                       "Format of a file source: csv, ndjson, json or parquet");
   command->add_option("--schema", flags->options.csv_read.schema,
                       "Column names and types, overriding inference");
+  AddCsvInputFlags(*command, flags->options);
   command->add_flag("--json", flags->json, "Print the schema as JSON");
   command->add_option("--config", flags->config, "Configuration file of key = value lines");
   command->callback([flags, &exit_code]() { exit_code = RunInspectCommand(*flags); });

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "core/error.h"
@@ -84,7 +85,40 @@ std::string FindConfigPath(const std::vector<std::string>& arguments) {
   return from_environment != nullptr ? from_environment : "";
 }
 
+// Returns the origin of each option value that did not come from the command
+// line, such as "--bom" -> "SLUICE_BOM". LayeredArguments fills it.
+std::map<std::string, std::string>& OptionOrigins() {
+  static std::map<std::string, std::string> origins;
+  return origins;
+}
+
+bool GivenOnCommandLine(const std::vector<std::string>& user, const std::string& flag) {
+  for (const std::string& argument : user) {
+    if (argument == flag || argument.rfind(flag + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string WithOptionOrigins(const std::string& message) {
+  std::string result = message;
+  for (const auto& [flag, origin] : OptionOrigins()) {
+    size_t at = 0;
+    while ((at = result.find(flag, at)) != std::string::npos) {
+      size_t end = at + flag.size();
+      bool whole = end == result.size() || !(std::isalnum(static_cast<unsigned char>(result[end])) || result[end] == '-');
+      if (!whole) {
+        at = end;
+        continue;
+      }
+      std::string note = " (set by " + origin + ")";
+      result.insert(end, note);
+      at = end + note.size();
+    }
+  }
+  return result;
+}
 
 std::string EnvironmentName(const std::string& long_name) {
   std::string name = "SLUICE_";
@@ -130,13 +164,22 @@ std::vector<std::string> LayeredArguments(const CLI::App& app, int argc, char** 
       bool applies = setting.section.empty() || setting.section == name;
       if (applies && settable.count(setting.key) > 0) {
         layered.push_back("--" + setting.key + "=" + setting.value);
+        OptionOrigins()["--" + setting.key] = "configuration file " + config_path;
       }
     }
   }
 
   for (const std::string& option : settable) {
     const char* value = std::getenv(EnvironmentName(option).c_str());
-    if (value != nullptr && *value != '\0') layered.push_back("--" + option + "=" + value);
+    if (value != nullptr && *value != '\0') {
+      layered.push_back("--" + option + "=" + value);
+      OptionOrigins()["--" + option] = EnvironmentName(option);
+    }
+  }
+  // A flag on the command line overrides the other layers, so its errors
+  // are about the value typed there.
+  for (auto it = OptionOrigins().begin(); it != OptionOrigins().end();) {
+    it = GivenOnCommandLine(user, it->first) ? OptionOrigins().erase(it) : std::next(it);
   }
 
   layered.insert(layered.end(), user.begin() + static_cast<long>(subcommand_index) + 1, user.end());

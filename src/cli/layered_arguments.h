@@ -20,6 +20,12 @@ namespace sluice::cli {
 // unreadable file or an unknown key in it.
 std::vector<std::string> LayeredArguments(const CLI::App& app, int argc, char** argv);
 
+// Returns `message` with the origin of each option it names whose value came
+// from the environment or a configuration file rather than the command line:
+// "--bom" becomes "--bom (set by SLUICE_BOM)". Uses the origins recorded by
+// the last LayeredArguments call.
+std::string WithOptionOrigins(const std::string& message);
+
 // The environment variable for an option: "chunk-size" -> SLUICE_CHUNK_SIZE.
 std::string EnvironmentName(const std::string& long_name);
 

@@ -48,10 +48,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& version) {
     return app.exit(version);
   } catch (const CLI::ParseError& error) {
-    spdlog::error("error: {}; run sluice --help for usage", error.what());
+    spdlog::error("error: {}; run sluice --help for usage", sluice::cli::WithOptionOrigins(error.what()));
     return sluice::cli::kExitUsage;
   } catch (const sluice::Error& error) {
-    spdlog::error("error: {}", error.what());
+    spdlog::error("error: {}", sluice::cli::WithOptionOrigins(error.what()));
     return sluice::cli::ExitCodeFor(error.kind());
   }
   return exit_code;

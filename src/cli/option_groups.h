@@ -9,6 +9,9 @@
 namespace sluice::cli {
 
 void AddCsvFlags(CLI::App& command, ExportOptions& options);
+// The CSV input flags alone (--input-delimiter, --input-quote, ...), which
+// `sluice inspect` shares with `sluice export`.
+void AddCsvInputFlags(CLI::App& command, ExportOptions& options);
 void AddJsonFlags(CLI::App& command, ExportOptions& options);
 void AddAvroFlags(CLI::App& command, ExportOptions& options);
 void AddParquetFlags(CLI::App& command, ExportOptions& options);

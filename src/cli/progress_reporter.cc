@@ -1,8 +1,11 @@
 #include "cli/progress_reporter.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -13,6 +16,22 @@ namespace sluice::cli {
 namespace {
 
 constexpr int kBarWidth = 30;
+constexpr int kMinBarWidth = 10;
+constexpr int kDefaultColumns = 80;  // when standard error reports no size
+
+// Returns the width of the terminal on standard error in columns, read again
+// for every update so a resized window is followed.
+int TerminalColumns() {
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return kDefaultColumns;
+}
+
+std::string Join(const std::vector<std::string>& fields) {
+  std::string text;
+  for (const std::string& field : fields) text += (text.empty() ? "" : "  ") + field;
+  return text;
+}
 
 std::string FormatDuration(double seconds) {
   long total = static_cast<long>(seconds + 0.5);
@@ -68,23 +87,43 @@ void ProgressReporter::report(const ExportProgress& progress) {
   }
 }
 
-void ProgressReporter::draw_bar(const ExportProgress& progress) {
-  int filled = static_cast<int>(progress.percent_complete / 100.0 * kBarWidth);
-  std::string bar(static_cast<size_t>(filled), '=');
-  if (filled < kBarWidth) bar += '>';
-  bar.resize(kBarWidth, ' ');
-
+std::string ProgressBarLine(const ExportProgress& progress, int columns) {
+  char rows[64];
+  std::snprintf(rows, sizeof rows, "%llu/%s%llu rows", static_cast<unsigned long long>(progress.records_exported),
+                progress.total_records_exact ? "" : "~", static_cast<unsigned long long>(progress.total_records));
+  char chunk[64];
+  std::snprintf(chunk, sizeof chunk, "chunk %llu/%llu", static_cast<unsigned long long>(progress.current_chunk),
+                static_cast<unsigned long long>(progress.total_chunks));
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%5.1f%%", progress.percent_complete);
   std::string eta = progress.estimated_seconds_remaining
                         ? "ETA " + FormatDuration(*progress.estimated_seconds_remaining)
                         : "ETA --:--";
-  std::fprintf(stderr, "\r[%s] %5.1f%%  %llu/%s%llu rows  chunk %llu/%llu  %s  %s\x1b[K",
-               bar.c_str(), progress.percent_complete,
-               static_cast<unsigned long long>(progress.records_exported),
-               progress.total_records_exact ? "" : "~",
-               static_cast<unsigned long long>(progress.total_records),
-               static_cast<unsigned long long>(progress.current_chunk),
-               static_cast<unsigned long long>(progress.total_chunks),
-               FormatSize(progress.bytes_written).c_str(), eta.c_str());
+
+  // The last column stays empty, because a character there makes some
+  // terminals wrap, and then every update starts a new line. The least
+  // useful fields are dropped until the text fits next to a bar of at least
+  // kMinBarWidth. If it still does not fit, the bar goes and the text is cut.
+  int usable = std::max(1, columns - 1);
+  std::vector<std::string> fields = {percent, rows, chunk, FormatSize(progress.bytes_written), eta};
+  for (size_t drop : {2u, 2u, 1u}) {
+    if (static_cast<int>(Join(fields).size()) + kMinBarWidth + 3 <= usable) break;
+    fields.erase(fields.begin() + static_cast<long>(drop));
+  }
+  std::string text = Join(fields);
+  int bar_width = std::min(kBarWidth, usable - static_cast<int>(text.size()) - 3);
+  if (bar_width < kMinBarWidth) return text.substr(0, static_cast<size_t>(usable));
+
+  int filled = static_cast<int>(progress.percent_complete / 100.0 * bar_width);
+  std::string bar(static_cast<size_t>(std::clamp(filled, 0, bar_width)), '=');
+  if (filled < bar_width) bar += '>';
+  bar.resize(static_cast<size_t>(bar_width), ' ');
+  return "[" + bar + "] " + text;
+}
+
+void ProgressReporter::draw_bar(const ExportProgress& progress) {
+  std::string line = ProgressBarLine(progress, TerminalColumns());
+  std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
   std::fflush(stderr);
   bar_drawn_ = true;
 }

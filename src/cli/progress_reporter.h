@@ -28,6 +28,11 @@ class ProgressReporter {
   bool bar_drawn_ = false;
 };
 
+// The progress bar's text for a terminal `columns` wide: at most columns - 1
+// characters, dropping the chunk count and then the byte count on narrow
+// terminals, and the bar itself when even that does not fit.
+std::string ProgressBarLine(const ExportProgress& progress, int columns);
+
 // One line of JSON with the ExportProgress fields in camelCase.
 std::string ProgressJson(const ExportProgress& progress);
 

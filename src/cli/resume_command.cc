@@ -55,8 +55,9 @@ int RunResumeCommand(const ResumeFlags& flags) {
     }
     reporter.close();
     const ExportResult& result = outcome.result;
-    spdlog::info("export {} finished: {} rows, {} written in {:.2f} s", result.export_id,
-                 result.records_exported, FormatSize(result.bytes_written), result.seconds);
+    spdlog::info("export {} finished: {} rows, {} written in {:.2f} s, peak memory {} resident, {} reserved",
+                 result.export_id, result.records_exported, FormatSize(result.bytes_written), result.seconds,
+                 FormatSize(result.peak_rss_bytes), FormatSize(result.peak_reserved_bytes));
     return kExitSuccess;
   } catch (const Error& error) {
     spdlog::error("error: {}", error.what());

@@ -35,6 +35,22 @@ void MemoryReservation::resize(uint64_t bytes) {
   bytes_ = bytes;
 }
 
+bool MemoryReservation::try_resize(uint64_t bytes) {
+  if (governor_ == nullptr) return true;
+  if (bytes > bytes_) {
+    try {
+      governor_->acquire(bytes - bytes_, purpose_, false);
+    } catch (const Error& error) {
+      if (error.kind() != ErrorKind::kMemoryLimit) throw;
+      return false;
+    }
+  } else if (bytes < bytes_) {
+    governor_->release(bytes_ - bytes);
+  }
+  bytes_ = bytes;
+  return true;
+}
+
 void MemoryReservation::release() {
   if (governor_ != nullptr && bytes_ > 0) governor_->release(bytes_);
   bytes_ = 0;
@@ -64,7 +80,8 @@ void MemoryGovernor::acquire(uint64_t bytes, const std::string& purpose, bool wa
   if (bytes > limit_) {
     throw Error(ErrorKind::kMemoryLimit,
                 "memory limit exceeded: " + purpose + " needs " + FormatSize(bytes) + " but " + setting_ +
-                    " is " + FormatSize(limit_) + "; raise " + setting_ + " or use smaller chunks");
+                    " is " + FormatSize(limit_) + "; raise " + setting_ +
+                    " or make that buffer smaller with the setting in brackets");
   }
 
   std::unique_lock<std::mutex> lock(mutex_);

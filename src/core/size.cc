@@ -67,7 +67,12 @@ uint64_t ParseSize(std::string_view text, std::string_view setting) {
     long double value = std::stold(number) * static_cast<long double>(candidate.bytes);
     if (value >= 9.2e18L) {
       throw InvalidOption("invalid " + std::string(setting) + " " + Quote(original) +
-                         ": the value is too large");
+                         ": the value is too large; the maximum is 8388607TB (just under 2^63 bytes)");
+    }
+    // Rounding "0.5B" up to 1 byte would report a value the user never gave.
+    if (candidate.bytes == 1 && value != std::floor(value)) {
+      throw InvalidOption("invalid " + std::string(setting) + " " + Quote(original) +
+                         ": a byte count must be a whole number; use, for example, 8KB or 65536");
     }
     return static_cast<uint64_t>(std::llround(value));
   }

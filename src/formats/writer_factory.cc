@@ -36,15 +36,22 @@ bool IsSupportedFormat(const std::string& format) {
   return std::find(kFormats.begin(), kFormats.end(), format) != kFormats.end();
 }
 
-std::string FormatFromPath(const std::string& raw_path) {
+// Returns `raw_path` in lowercase without its encryption and compression
+// extensions, which come after the format's own.
+std::string InnerPath(const std::string& raw_path) {
   std::string path = raw_path;
   std::transform(path.begin(), path.end(), path.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  // Encryption and compression extensions come after the format's own.
   for (const char* outer : {".age", ".enc", ".gz", ".zst"}) {
     if (EndsWith(path, outer)) path.resize(path.size() - std::string(outer).size());
   }
+  return path;
+}
+
+std::string FormatFromPath(const std::string& raw_path) {
+  std::string path = InnerPath(raw_path);
   if (EndsWith(path, ".jsonl")) return "ndjson";
+  if (EndsWith(path, ".tsv")) return "csv";
   size_t dot = path.rfind('.');
   size_t slash = path.rfind('/');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
@@ -52,12 +59,26 @@ std::string FormatFromPath(const std::string& raw_path) {
   return IsSupportedFormat(extension) ? extension : "";
 }
 
+void CheckFormatMatchesPath(const std::string& format, const std::string& destination) {
+  std::string implied = FormatFromPath(destination);
+  if (format.empty() || implied.empty() || implied == format) return;
+  throw InvalidOption("conflicting options: --format " + format + " but the destination " + destination +
+                      " has the extension of " + implied + "; drop --format or change the extension");
+}
+
 std::unique_ptr<FormatWriter> MakeFormatWriter(const std::string& format,
-                                               const ExportOptions& options) {
-  if (format == "csv") return std::make_unique<CsvWriter>(options.csv_write);
+                                               const ExportOptions& options,
+                                               MemoryGovernor* memory) {
+  if (format == "csv") {
+    // A .tsv destination gets tabs unless --delimiter chose another
+    // character, as a .tsv source is read.
+    CsvWriteOptions csv = options.csv_write;
+    if (EndsWith(InnerPath(options.destination), ".tsv") && csv.delimiter == ',') csv.delimiter = '\t';
+    return std::make_unique<CsvWriter>(csv);
+  }
   if (format == "ndjson") return std::make_unique<JsonWriter>(false, options.json_write);
   if (format == "json") return std::make_unique<JsonWriter>(true, options.json_write);
-  if (format == "parquet") return MakeParquetWriter(options);
+  if (format == "parquet") return MakeParquetWriter(options, memory);
   if (format == "avro") return MakeAvroWriter(options);
   if (format == "xlsx") return MakeXlsxWriter(options);
   throw InvalidOption("unknown output format '" + format + "': use one of " + SupportedFormats());

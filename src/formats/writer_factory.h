@@ -5,18 +5,26 @@
 #include <string>
 
 #include "formats/format_writer.h"
+#include "sluice/memory_governor.h"
 #include "sluice/options.h"
 
 namespace sluice {
 
-// REQUIRES: format is one of the names SupportedFormats() lists.
+// REQUIRES: format is one of the names SupportedFormats() lists. A writer
+// with large buffers (Parquet) reserves them from `memory` unless it is null.
 std::unique_ptr<FormatWriter> MakeFormatWriter(const std::string& format,
-                                               const ExportOptions& options);
+                                               const ExportOptions& options,
+                                               MemoryGovernor* memory = nullptr);
 
 // Returns the format implied by a destination path's extension (".csv",
-// ".json", ".ndjson"/".jsonl", ".parquet", ".avro", ".xlsx"), ignoring a
+// ".tsv" gives csv, ".json", ".ndjson"/".jsonl", ".parquet", ".avro", ".xlsx"), ignoring a
 // trailing ".gz" or ".zst", or "" when there is none.
 std::string FormatFromPath(const std::string& path);
+
+// Throws InvalidOption naming both when `format` (--format) is set and the
+// destination's extension implies another format, as --format parquet with
+// x.csv does. A .tsv extension implies csv.
+void CheckFormatMatchesPath(const std::string& format, const std::string& destination);
 
 // "csv, json, ndjson, ..." for messages.
 std::string SupportedFormats();

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "sinks/cloud/upload_state.h"
 #include "transforms/encryption/sluice_container_writer.h"
 
 namespace sluice {
@@ -27,7 +28,10 @@ struct Checkpoint {
 
   uint64_t writer_bytes = 0;        // bytes the writer produced in this part
   uint64_t stream_offset = 0;       // bytes after compression, before encryption
-  uint64_t output_offset = 0;       // durable bytes of the part's file
+  // Durable bytes of the part's file. For an upload, the object's bytes
+  // written so far: only those in parts the provider acknowledged are
+  // durable, which a resume finds out from `upload` and the provider.
+  uint64_t output_offset = 0;
   std::optional<SluiceContainerState> encryption;
   std::string temp_path;            // the part's temporary file
 
@@ -37,9 +41,14 @@ struct Checkpoint {
   double bytes_per_row = 0;
   double transform_ratio = 1.0;
   uint64_t altered_values = 0;      // values altered in the parts already closed
+
+  // The unfinished upload of a cloud destination. The job store keeps only
+  // the newest one per export, apart from the checkpoint's JSON, because
+  // acknowledged parts only accumulate and the list can be long.
+  std::optional<CloudUploadState> upload;
 };
 
-// Encodes a checkpoint as one JSON object.
+// Encodes a checkpoint as one JSON object, without `upload`.
 std::string CheckpointToJson(const Checkpoint& checkpoint);
 
 // Decodes CheckpointToJson's output. Throws InvalidInput for anything else.

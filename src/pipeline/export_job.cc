@@ -8,10 +8,12 @@
 #include "core/error.h"
 #include "pipeline/export_runner.h"
 #include "pipeline/job_store.h"
+#include "pipeline/local_destination.h"
 #include "pipeline/options_json.h"
+#include "pipeline/resume.h"
 #include "pipeline/source_fingerprint.h"
-#include "sinks/cloud/cloud_destination.h"
 #include "sluice/sluice.h"
+#include "sinks/special_file_sink.h"
 #include "sources/source_factory.h"
 
 namespace sluice {
@@ -34,12 +36,11 @@ const char* Version() { return SLUICE_VERSION; }
 
 namespace {
 
-// True when the source reports positions and the output is a file, so
-// checkpoints can continue the export.
+// True when the source reports positions and the output is a regular file
+// or an upload, so checkpoints can continue the export. Standard output, a
+// device and a FIFO are written in place, so their bytes cannot be taken back.
 bool CanResume(const ExportOptions& options, const Source& source) {
-  // NOTE: uploads are not resumed yet; that needs the upload id and the
-  // acknowledged parts in the checkpoint.
-  if (options.destination == "-" || IsCloudDestination(options.destination)) return false;
+  if (options.destination == "-" || IsSpecialFile(options.destination)) return false;
   try {
     source.position();
     return true;
@@ -48,14 +49,43 @@ bool CanResume(const ExportOptions& options, const Source& source) {
   }
 }
 
-}  // namespace
+// Returns the error message for a new export with the id of `existing`. The
+// record contains the resume state or result of another run, which the new
+// export would overwrite.
+std::string ReusedIdMessage(const ExportRecord& existing) {
+  const std::string& id = existing.id;
+  switch (existing.state) {
+    case ExportState::kRunning:
+    case ExportState::kQueued:
+      if (ProcessAlive(existing.pid)) {
+        return "export ID " + id + " is running in process " + std::to_string(existing.pid) +
+               "; choose another id";
+      }
+      return "export ID " + id + " belongs to an interrupted export; continue it with `sluice resume " + id +
+             "` or choose another id";
+    case ExportState::kFailed:
+      return "export ID " + id + " belongs to a failed export; continue it with `sluice resume " + id +
+             "` or choose another id";
+    case ExportState::kCompleted:
+    case ExportState::kCancelled:
+      break;
+  }
+  return "export ID " + id + " is already used by a " + ExportStateName(existing.state) +
+         " export; choose another id (`sluice exports` lists the ids in use)";
+}
 
-ExportResult RunExport(const ExportOptions& given_options, const ProgressCallback& on_progress,
-                       const CancellationToken* cancel) {
+
+// Starts an export from the beginning. With `replace_record` the job store
+// already holds the id (a resume that starts over) and its record is
+// replaced; otherwise a reused id is refused.
+ExportResult StartExport(const ExportOptions& given_options, const ProgressCallback& on_progress,
+                         const CancellationToken* cancel, bool replace_record) {
   std::string format = ValidateExportOptions(given_options);
+  CheckDestinationFile(given_options);
   // A recorded export runs with absolute paths, so that its temporary files
   // and parts are found again by a resume started in another directory.
   ExportOptions options = given_options.state_dir.empty() ? given_options : WithAbsolutePaths(given_options);
+  options.destination = ResolveDestinationLink(options.destination);
   if (options.export_id.empty()) options.export_id = NewExportId();
 
   std::unique_ptr<JobStore> store;
@@ -67,7 +97,11 @@ ExportResult RunExport(const ExportOptions& given_options, const ProgressCallbac
     record.options_json = OptionsToJson(options);
     record.format = format;
     record.pid = ::getpid();
-    store->create(record);
+    if (replace_record) {
+      store->create(record);
+    } else if (std::optional<ExportRecord> existing = store->create_unless_exists(record)) {
+      throw InvalidOption(ReusedIdMessage(*existing));
+    }
   }
 
   std::unique_ptr<Source> source;
@@ -85,6 +119,18 @@ ExportResult RunExport(const ExportOptions& given_options, const ProgressCallbac
     store->set_source_info(options.export_id, SourceFingerprint(options, *source), run_record.resumable);
   }
   return RunPipeline(options, format, *source, RunStart{}, run_record, on_progress, cancel);
+}
+
+}  // namespace
+
+ExportResult RunExport(const ExportOptions& options, const ProgressCallback& on_progress,
+                       const CancellationToken* cancel) {
+  return StartExport(options, on_progress, cancel, /*replace_record=*/false);
+}
+
+ExportResult RestartExport(const ExportOptions& options, const ProgressCallback& on_progress,
+                           const CancellationToken* cancel) {
+  return StartExport(options, on_progress, cancel, /*replace_record=*/true);
 }
 
 SourceInfo InspectSource(const ExportOptions& options) {

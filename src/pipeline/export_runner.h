@@ -31,6 +31,11 @@ struct RunRecord {
   bool resumable = false;            // checkpoints are recorded
 };
 
+// Runs an export from its beginning under an id the job store already holds,
+// replacing its record: a resume that has to start over.
+ExportResult RestartExport(const ExportOptions& options, const ProgressCallback& on_progress,
+                           const CancellationToken* cancel);
+
 // Runs the export from `start` to the end, recording checkpoints, parts and
 // progress in record.store. On failure the output is removed, except that a
 // resumable export that failed with an I/O, source or memory-limit error

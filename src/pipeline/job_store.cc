@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS parts (
   sha256 TEXT NOT NULL,
   status INTEGER NOT NULL,
   PRIMARY KEY (export_id, part));
+CREATE TABLE IF NOT EXISTS uploads (
+  export_id TEXT PRIMARY KEY,
+  data TEXT NOT NULL) WITHOUT ROWID;
 )sql";
 
 const char* kStateNames[] = {"queued", "running", "completed", "failed", "cancelled"};
@@ -147,6 +150,21 @@ void MakeDirectories(const std::string& directory) {
   }
 }
 
+// Removes group and other access from the database and its WAL files: the
+// store may hold a GCS session URI, which grants write access by itself.
+void RestrictToOwner(const std::string& database) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::string path = database + suffix;
+    struct stat info;
+    if (::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+      if (::chmod(path.c_str(), info.st_mode & 0700) != 0) {
+        throw IOError("cannot make the job store " + path + " private: " + std::strerror(errno) +
+                      "; run chmod 600 on it");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 const char* ExportStateName(ExportState state) { return kStateNames[static_cast<int>(state)]; }
@@ -173,6 +191,7 @@ JobStore::JobStore(const std::string& directory) : path_(directory + "/jobs.db")
   }
   sqlite3_busy_timeout(db_, kBusyTimeoutMilliseconds);
   try {
+    RestrictToOwner(path_);
     execute("PRAGMA journal_mode=WAL");
     // NORMAL in WAL mode survives a process crash; a checkpoint lost to a
     // power cut only makes a resume start from an earlier one.
@@ -200,23 +219,42 @@ void JobStore::execute(const std::string& sql) const {
 void JobStore::create(const ExportRecord& record) {
   execute("BEGIN IMMEDIATE");
   try {
-    for (const char* table : {"checkpoints", "parts"}) {
-      Statement(db_, (std::string("DELETE FROM ") + table + " WHERE export_id = ?").c_str()).bind(record.id).step();
-    }
-    Statement insert(db_,
-                     "INSERT OR REPLACE INTO exports (id, state, options, format, source_fingerprint, resumable, "
-                     "pid, records, total_records, bytes, percent, error, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, 0, '', ?, ?)");
-    int64_t now = Now();
-    insert.bind(record.id).bind(std::string(ExportStateName(record.state))).bind(record.options_json)
-        .bind(record.format).bind(record.source_fingerprint).bind(int64_t{record.resumable ? 1 : 0})
-        .bind(record.pid).bind(now).bind(now);
-    insert.step();
+    insert_record(record);
     execute("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+std::optional<ExportRecord> JobStore::create_unless_exists(const ExportRecord& record) {
+  // BEGIN IMMEDIATE takes the write lock before the lookup, so two processes
+  // that start the same id at once cannot both insert it.
+  execute("BEGIN IMMEDIATE");
+  try {
+    std::optional<ExportRecord> existing = find(record.id);
+    if (!existing) insert_record(record);
+    execute(existing ? "ROLLBACK" : "COMMIT");
+    return existing;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void JobStore::insert_record(const ExportRecord& record) {
+  for (const char* table : {"checkpoints", "parts", "uploads"}) {
+    Statement(db_, (std::string("DELETE FROM ") + table + " WHERE export_id = ?").c_str()).bind(record.id).step();
+  }
+  Statement insert(db_,
+                   "INSERT OR REPLACE INTO exports (id, state, options, format, source_fingerprint, resumable, "
+                   "pid, records, total_records, bytes, percent, error, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, 0, '', ?, ?)");
+  int64_t now = Now();
+  insert.bind(record.id).bind(std::string(ExportStateName(record.state))).bind(record.options_json)
+      .bind(record.format).bind(record.source_fingerprint).bind(int64_t{record.resumable ? 1 : 0})
+      .bind(record.pid).bind(now).bind(now);
+  insert.step();
 }
 
 std::optional<ExportRecord> JobStore::find(const std::string& id) const {
@@ -293,7 +331,32 @@ void JobStore::insert_checkpoint(const std::string& id, const Checkpoint& checkp
                   "DELETE FROM checkpoints WHERE export_id = ? AND part_start = 0 AND sequence NOT IN "
                   "(SELECT sequence FROM checkpoints WHERE export_id = ? AND part_start = 0 "
                   "ORDER BY sequence DESC LIMIT ?)");
-  older.bind(id).bind(id).bind(int64_t{kKeptCheckpoints}).step();
+  // Parts still uploading are not durable, so the checkpoint a cloud resume
+  // continues from may be many checkpoints back (up to part size x parts in
+  // flight of output).
+  int64_t kept = checkpoint.upload ? kKeptUploadCheckpoints : kKeptCheckpoints;
+  older.bind(id).bind(id).bind(kept).step();
+
+  if (checkpoint.upload) {
+    Statement upload(db_, "INSERT OR REPLACE INTO uploads (export_id, data) VALUES (?, ?)");
+    upload.bind(id).bind(UploadStateToJson(*checkpoint.upload)).step();
+  }
+}
+
+std::optional<CloudUploadState> JobStore::upload_state(const std::string& id) const {
+  Statement select(db_, "SELECT data FROM uploads WHERE export_id = ?");
+  select.bind(id);
+  if (!select.step()) return std::nullopt;
+  return UploadStateFromJson(select.text(0));
+}
+
+void JobStore::record_upload_state(const std::string& id, const CloudUploadState& state) {
+  Statement upload(db_, "INSERT OR REPLACE INTO uploads (export_id, data) VALUES (?, ?)");
+  upload.bind(id).bind(UploadStateToJson(state)).step();
+}
+
+void JobStore::clear_upload_state(const std::string& id) {
+  Statement(db_, "DELETE FROM uploads WHERE export_id = ?").bind(id).step();
 }
 
 std::vector<Checkpoint> JobStore::checkpoints(const std::string& id) const {

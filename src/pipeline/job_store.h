@@ -4,8 +4,10 @@
 // `sluice cancel` in one is seen by an export running in another at its
 // next checkpoint.
 //
-// The store never contains a secret: options are stored through OptionsToJson
-// and checkpoints keep only public encryption parameters.
+// The store never contains a credential: options are stored through
+// OptionsToJson and checkpoints keep only public encryption parameters. It
+// does keep a GCS upload's session URI, which grants write access to that
+// one upload, so the database file is made readable by its owner only.
 #pragma once
 
 #include <cstdint>
@@ -74,6 +76,9 @@ class JobStore {
   // Inserts a new export, or replaces the record of an export with the same
   // id together with its checkpoints and parts.
   void create(const ExportRecord& record);
+  // Inserts a new export unless the store already has one with its id, and
+  // then returns that record and changes nothing.
+  std::optional<ExportRecord> create_unless_exists(const ExportRecord& record);
   std::optional<ExportRecord> find(const std::string& id) const;
   std::vector<ExportRecord> list() const;
 
@@ -85,10 +90,18 @@ class JobStore {
   bool cancel_requested(const std::string& id) const;
 
   // Appends a checkpoint. Keeps the part's start and its newest
-  // kKeptCheckpoints checkpoints, and drops those of earlier parts.
+  // kKeptCheckpoints checkpoints (kKeptUploadCheckpoints for a cloud upload,
+  // whose parts in flight are not durable), and drops those of earlier parts.
   void add_checkpoint(const std::string& id, const Checkpoint& checkpoint);
   // Checkpoints of the export, oldest first.
   std::vector<Checkpoint> checkpoints(const std::string& id) const;
+
+  // The newest upload state recorded with a checkpoint, if any.
+  std::optional<CloudUploadState> upload_state(const std::string& id) const;
+  // Records an upload's state outside a checkpoint, as soon as it starts.
+  void record_upload_state(const std::string& id, const CloudUploadState& state);
+  // Forgets the upload state, once the upload is finished or aborted.
+  void clear_upload_state(const std::string& id);
 
   void record_part(const std::string& id, const PartRecord& part);
   // Records a completing part and, in the same transaction, the start of
@@ -100,10 +113,14 @@ class JobStore {
   // Checkpoints kept per part besides its start: enough that an encrypted
   // part finds one at or before its last sealed segment.
   static constexpr int kKeptCheckpoints = 8;
+  static constexpr int kKeptUploadCheckpoints = 512;
 
  private:
   void execute(const std::string& sql) const;
   void insert_checkpoint(const std::string& id, const Checkpoint& checkpoint);
+  // Deletes the checkpoints, parts and upload of `record.id`, then inserts or
+  // replaces its row. REQUIRES: inside a transaction.
+  void insert_record(const ExportRecord& record);
 
   std::string path_;
   sqlite3* db_ = nullptr;

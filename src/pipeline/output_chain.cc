@@ -9,9 +9,12 @@
 
 #include "core/error.h"
 #include "sinks/cloud/cloud_sink_factory.h"
+#include "sinks/cloud/multipart_sink.h"
+#include "sinks/special_file_sink.h"
 #include "sinks/stdout_sink.h"
 #include "transforms/encryption/wrap_with_encryption.h"
 #include "transforms/transform_chain.h"
+#include "transforms/transform_memory.h"
 
 namespace sluice {
 
@@ -38,14 +41,38 @@ void ReadPrefixInto(const std::string& path, uint64_t length, ByteSink& sink) {
   ::close(fd);
 }
 
+// Returns the Sluice container header at the start of a partial file, or ""
+// when the file holds less than a whole header.
+std::string ReadStoredHeader(const std::string& path, uint64_t length) {
+  if (length < kContainerHeaderBytes) return "";
+  std::string header;
+  struct HeaderSink : ByteSink {
+    std::string& out;
+    explicit HeaderSink(std::string& target) : out(target) {}
+    void write(std::string_view data) override { out.append(data); }
+    void commit() override {}
+    void abort() noexcept override {}
+    uint64_t bytes_written() const override { return out.size(); }
+  } sink(header);
+  ReadPrefixInto(path, kContainerHeaderBytes, sink);
+  return header;
+}
+
 }  // namespace
 
-OutputChain::OutputChain(const std::string& final_path, const ExportOptions& options) {
+OutputChain::OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory) {
+  reserve_transform_buffers(options, memory);
   std::unique_ptr<ByteSink> sink;
   if (final_path == "-") {
     sink = std::make_unique<StdoutSink>();
+  } else if (IsSpecialFile(final_path)) {
+    // A rename would replace the device or FIFO with a regular file.
+    sink = std::make_unique<SpecialFileSink>(final_path);
   } else if (IsCloudDestination(final_path)) {
-    sink = MakeCloudSink(final_path, options);
+    std::unique_ptr<MultipartSink> upload = MakeCloudSink(final_path, options);
+    upload->set_memory_governor(memory);
+    upload_ = upload.get();
+    sink = std::move(upload);
   } else {
     auto file = std::make_unique<FileSink>(final_path);
     file_ = file.get();
@@ -57,29 +84,60 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
   hashing_ = hashing.get();
 
   age_ = options.encryption.mode == EncryptionMode::kAge;
-  pending_ = WrapWithEncryption(std::move(hashing), options.encryption);
+  {
+    MemoryReservation scrypt;
+    if (memory != nullptr && options.encryption.mode != EncryptionMode::kNone) {
+      ValidateEncryptionOptions(options.encryption);  // bounds the scrypt cost first
+      scrypt = memory->reserve(KeyDerivationMemoryBytes(options.encryption), "scrypt key derivation");
+    }
+    pending_ = WrapWithEncryption(std::move(hashing), options.encryption);
+  }
   container_ = dynamic_cast<SluiceContainerWriter*>(pending_.get());
   wrap_above_encryption(options, 0, 0);
 }
 
 OutputChain::OutputChain(const std::string& final_path, const ExportOptions& options,
-                         const ChainResume& resume) {
+                         const ChainResume& resume, MemoryGovernor* memory) {
   if (options.encryption.mode == EncryptionMode::kAge) {
     throw Error(ErrorKind::kInternal, "an age-encrypted part cannot be continued mid-file");
   }
-  auto file = std::make_unique<FileSink>(final_path, resume.temp_path, resume.output_offset);
-  file_ = file.get();
-  // The file keeps its bytes: hash them again, then let only new bytes through.
-  auto prefix = std::make_unique<SkippingSink>(std::move(file), 0, resume.output_offset);
-  file_hook_ = prefix.get();
-  auto hashing = std::make_unique<HashingSink>(std::move(prefix));
-  hashing_ = hashing.get();
-  ReadPrefixInto(resume.temp_path, resume.output_offset, *hashing_);
+  reserve_transform_buffers(options, memory);
+  std::unique_ptr<HashingSink> hashing;
+  if (resume.upload) {
+    // The provider keeps the bytes before output_offset; they are not read back.
+    std::unique_ptr<MultipartSink> upload = MakeCloudSink(resume.upload->object, options);
+    upload->set_memory_governor(memory);
+    upload_ = upload.get();
+    upload_->resume_upload(*resume.upload, resume.output_offset);
+    upload_base_ = resume.output_offset;
+    auto hook = std::make_unique<SkippingSink>(std::move(upload), 0, 0);
+    file_hook_ = hook.get();
+    hashing = std::make_unique<HashingSink>(std::move(hook));
+    hashing_ = hashing.get();
+  } else {
+    auto file = std::make_unique<FileSink>(final_path, resume.temp_path, resume.output_offset);
+    // Until the chain is built, a failure (such as a wrong password) keeps
+    // the partial file, so the resume can be run again.
+    file->keep_partial_file(true);
+    file_ = file.get();
+    // The file keeps its bytes: hash them again, then let only new bytes through.
+    auto prefix = std::make_unique<SkippingSink>(std::move(file), 0, resume.output_offset);
+    file_hook_ = prefix.get();
+    hashing = std::make_unique<HashingSink>(std::move(prefix));
+    hashing_ = hashing.get();
+    ReadPrefixInto(resume.temp_path, resume.output_offset, *hashing_);
+  }
 
   if (resume.encryption) {
     ValidateEncryptionOptions(options.encryption);
+    MemoryReservation scrypt;
+    if (memory != nullptr) scrypt = memory->reserve(KeyDerivationMemoryBytes(options.encryption), "scrypt key derivation");
+    // NOTE: the password of a resumed upload is not checked against the
+    // stored header, because that would mean downloading the object's start.
+    std::string stored_header =
+        resume.upload ? std::string() : ReadStoredHeader(resume.temp_path, resume.output_offset);
     pending_ = std::make_unique<SluiceContainerWriter>(std::move(hashing), options.encryption.password,
-                                                       *resume.encryption);
+                                                       *resume.encryption, stored_header, final_path);
     container_ = static_cast<SluiceContainerWriter*>(pending_.get());
   } else {
     pending_ = std::move(hashing);
@@ -100,6 +158,12 @@ void OutputChain::wrap_above_encryption(const ExportOptions& options, uint64_t s
   compression_ = dynamic_cast<CompressionSink*>(top_.get());
 }
 
+void OutputChain::reserve_transform_buffers(const ExportOptions& options, MemoryGovernor* memory) {
+  if (memory == nullptr) return;
+  uint64_t bytes = CompressionMemoryBytes(options) + EncryptionBufferBytes(options.encryption);
+  transform_memory_ = memory->reserve(bytes, "compression and encryption buffers (--compression-level)");
+}
+
 std::optional<SluiceContainerState> OutputChain::encryption_state() const {
   if (container_ == nullptr) return std::nullopt;
   return container_->state();
@@ -110,8 +174,23 @@ void OutputChain::end_frame() {
 }
 
 uint64_t OutputChain::sync() {
+  if (upload_ != nullptr) return file_bytes();
   if (file_ == nullptr) throw Error(ErrorKind::kInternal, "standard output cannot be synced");
   return file_->sync();
+}
+
+const std::string& OutputChain::sha256_hex() const {
+  static const std::string kUnknown;
+  return upload_base_ > 0 ? kUnknown : hashing_->sha256_hex();
+}
+
+void OutputChain::set_upload_started(std::function<void(const CloudUploadState&)> hook) {
+  if (upload_ != nullptr) upload_->set_started_hook(std::move(hook));
+}
+
+std::optional<CloudUploadState> OutputChain::upload_state() const {
+  if (upload_ == nullptr) return std::nullopt;
+  return upload_->upload_state();
 }
 
 const std::string& OutputChain::temp_path() const {

@@ -5,7 +5,8 @@
 //
 // It keeps a handle on each layer so a checkpoint can end the compression
 // frame, read the encryption state, fsync the file and note the offsets. A
-// resumed part continues the temporary file of an interrupted run.
+// resumed part continues the temporary file of an interrupted run, or for a
+// cloud destination the provider's unfinished upload.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +17,11 @@
 
 #include "pipeline/skipping_sink.h"
 #include "sinks/byte_sink.h"
+#include "sinks/cloud/multipart_sink.h"
+#include "sinks/cloud/upload_state.h"
 #include "sinks/file_sink.h"
 #include "sinks/hashing_sink.h"
+#include "sluice/memory_governor.h"
 #include "sluice/options.h"
 #include "transforms/compression_sink.h"
 #include "transforms/encryption/sluice_container_writer.h"
@@ -27,33 +31,45 @@ namespace sluice {
 // Resume point of a part. The file keeps its first output_offset bytes. The
 // writer's regenerated stream starts at stream_offset, and its first `skip`
 // bytes are dropped because the file already contains them.
+//
+// For an upload (`upload` set, no temp_path) the regenerated output starts
+// at object offset output_offset, and the sink drops the bytes after it that
+// the provider already holds.
 struct ChainResume {
   std::string temp_path;
   uint64_t output_offset = 0;
   uint64_t stream_offset = 0;
   uint64_t skip = 0;
   std::optional<SluiceContainerState> encryption;
+  std::optional<CloudUploadState> upload;
 };
 
 class OutputChain {
  public:
   // Starts a part: a new temporary file for `final_path`, standard output
-  // when `final_path` is "-", or an upload for an s3://, azure:// or gs:// URL.
-  OutputChain(const std::string& final_path, const ExportOptions& options);
+  // when `final_path` is "-", the node itself when `final_path` is an
+  // existing device, FIFO or socket, or an upload for an s3://, azure:// or
+  // gs:// URL.
+  // Buffers of the transforms and of an upload are reserved from `memory`
+  // unless it is null; it must outlive the chain.
+  OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory = nullptr);
 
   // Continues a part of an interrupted export. Throws IOError when the
-  // temporary file is missing or shorter than resume.output_offset.
-  OutputChain(const std::string& final_path, const ExportOptions& options, const ChainResume& resume);
+  // temporary file is missing or shorter than resume.output_offset, or when
+  // the provider has stored fewer than resume.output_offset bytes of the upload.
+  OutputChain(const std::string& final_path, const ExportOptions& options, const ChainResume& resume,
+              MemoryGovernor* memory = nullptr);
 
   ~OutputChain();
 
   // Where the format writer writes.
   ByteSink& top() { return *top_; }
 
-  // Bytes in the part's file (after every transform) and their SHA-256
-  // (valid after commit()).
-  uint64_t file_bytes() const { return hashing_->bytes_written(); }
-  const std::string& sha256_hex() const { return hashing_->sha256_hex(); }
+  // Bytes in the part's file or object (after every transform) and their
+  // SHA-256 (valid after commit()). The SHA-256 is empty for a resumed
+  // upload, because the bytes the provider held were not read again.
+  uint64_t file_bytes() const { return upload_base_ + hashing_->bytes_written(); }
+  const std::string& sha256_hex() const;
 
   // Bytes after compression and before encryption, counted from the part's start.
   uint64_t stream_offset() const { return counter_->bytes_written(); }
@@ -63,22 +79,39 @@ class OutputChain {
   std::optional<SluiceContainerState> encryption_state() const;
 
   // False when the part cannot be continued mid-file (age encryption keeps
-  // its file key secret, so it is not in any checkpoint).
-  bool resumable_mid_part() const { return file_ != nullptr && !age_; }
+  // its file key secret, so it is not in any checkpoint) or goes to
+  // standard output.
+  bool resumable_mid_part() const { return (file_ != nullptr || upload_ != nullptr) && !age_; }
+
+  // The upload's ids and acknowledged parts; nullopt unless the part goes
+  // to a cloud destination.
+  std::optional<CloudUploadState> upload_state() const;
+
+  // For a cloud destination, runs `hook` once the provider has started the
+  // upload (see MultipartSink::set_started_hook); otherwise does nothing.
+  void set_upload_started(std::function<void(const CloudUploadState&)> hook);
 
   // Ends the compression frame so output can restart here.
   void end_frame();
 
   // Makes every byte written so far durable and returns the file's size.
+  // An upload returns its byte count without waiting: its durable prefix is
+  // the parts the provider acknowledged, which a resume requests from the provider.
   // REQUIRES: resumable_mid_part() or a file sink.
   uint64_t sync();
 
   const std::string& temp_path() const;
 
-  // Keeps the temporary file when the part is aborted or a write fails, so
-  // a resume can continue it.
+  // Keeps the temporary file, or the provider's unfinished upload, when the
+  // part is aborted or a write fails, so a resume can continue it.
   void keep_partial_file(bool keep) {
     if (file_ != nullptr) file_->keep_partial_file(keep);
+    if (upload_ != nullptr) upload_->keep_upload(keep);
+  }
+
+  // Names `path` in the file's write errors (see FileSink::set_error_path).
+  void set_error_path(const std::string& path) {
+    if (file_ != nullptr) file_->set_error_path(path);
   }
 
   // Runs `hook` during commit(), once the digest is final and before the
@@ -90,9 +123,15 @@ class OutputChain {
 
  private:
   void wrap_above_encryption(const ExportOptions& options, uint64_t stream_offset, uint64_t skip);
+  void reserve_transform_buffers(const ExportOptions& options, MemoryGovernor* memory);
 
+  // Compression state and encryption segments. Declared before the sinks,
+  // so it is released after they are destroyed.
+  MemoryReservation transform_memory_;
   std::unique_ptr<ByteSink> top_;
-  FileSink* file_ = nullptr;               // null for standard output
+  FileSink* file_ = nullptr;               // null for standard output and uploads
+  MultipartSink* upload_ = nullptr;        // set for a cloud destination
+  uint64_t upload_base_ = 0;               // object offset where a resumed upload's new bytes start
   HashingSink* hashing_ = nullptr;
   SluiceContainerWriter* container_ = nullptr;
   SkippingSink* counter_ = nullptr;
@@ -101,6 +140,7 @@ class OutputChain {
   std::unique_ptr<ByteSink> pending_;      // the layers below the counter while building
   bool age_ = false;
   bool closed_ = false;
+
 };
 
 }  // namespace sluice

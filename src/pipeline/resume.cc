@@ -17,6 +17,9 @@
 #include "pipeline/manifest.h"
 #include "pipeline/options_json.h"
 #include "pipeline/source_fingerprint.h"
+#include "pipeline/upload_resume.h"
+#include "sinks/cloud/cloud_destination.h"
+#include "sinks/cloud/cloud_sink_factory.h"
 #include "sources/source_factory.h"
 #include "transforms/encryption/sluice_container_format.h"
 
@@ -161,6 +164,30 @@ bool PlanPart(const std::vector<Checkpoint>& in_part, SplitResume& output) {
   return true;
 }
 
+// Aborts the export's recorded upload, if any, and deletes its state. Returns the
+// object's URL when the abort was sent, or "" when there was no upload or
+// the provider could not be reached or no longer has the upload. An
+// upload left behind costs storage until the provider expires it, not
+// correctness, because a new upload replaces it.
+std::string AbortRecordedUpload(JobStore& store, const std::string& id, const ExportOptions& options) {
+  std::optional<CloudUploadState> upload = store.upload_state(id);
+  if (!upload || !upload->started()) return "";
+  std::string object = upload->object;
+  try {
+    AbortCloudUpload(*upload, options);
+  } catch (const Error&) {
+    object.clear();
+  }
+  store.clear_upload_state(id);
+  return object;
+}
+
+std::string DescribeUpload(const Checkpoint& checkpoint, const ChainResume& chain, uint64_t stored_bytes) {
+  return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
+         "), regenerating the object from byte " + std::to_string(chain.output_offset) + " and keeping the " +
+         std::to_string(stored_bytes) + " bytes the provider has stored";
+}
+
 std::string Describe(const Checkpoint& checkpoint, const ChainResume& chain) {
   return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
          ") of part " + std::to_string(checkpoint.part) + ", keeping " + std::to_string(chain.output_offset) +
@@ -223,24 +250,40 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
     if (in_part.empty() || !in_part.front().part_start) restart_reason = "no checkpoint was recorded";
   }
 
+  bool cloud = IsCloudDestination(options.destination);
+  SplitResume output;
+  std::string from;
+  if (cloud && restart_reason.empty()) {
+    CloudUploadState upload = store.upload_state(record.id).value_or(CloudUploadState{});
+    if (upload.object.empty()) upload.object = options.destination;
+    uint64_t stored_bytes = CloudStoredBytes(upload, options);
+    bool encrypted = options.encryption.mode != EncryptionMode::kNone;
+    if (PlanUploadResume(in_part, upload, stored_bytes, encrypted, output)) {
+      from = DescribeUpload(output.replay, *output.chain, stored_bytes);
+    } else {
+      restart_reason = "the encrypted upload has no checkpoint within the bytes the provider holds";
+    }
+  }
+
   if (!restart_reason.empty()) {
     RemoveFiles(PartialFiles(store, record.id, /*with_committed=*/true));
+    if (cloud) AbortRecordedUpload(store, record.id, options);
     std::string from = "from the beginning, because " + restart_reason;
     if (on_start) on_start(from);
     source.reset();
-    return ResumeOutcome{RunExport(options, on_progress, cancel), from};
+    return ResumeOutcome{RestartExport(options, on_progress, cancel), from};
   }
 
-  SplitResume output;
   output.committed = *committed;
-  output.replay = in_part.front();
-  std::string from;
-  if (PlanPart(in_part, output)) {
-    from = Describe(output.replay, *output.chain);
-  } else {
-    from = "from the start of part " + std::to_string(in_part.front().part) +
-           (format == "xlsx" ? ", because an XLSX file cannot be continued mid-file"
-                             : ", because no durable checkpoint of it was found");
+  if (!cloud) {
+    output.replay = in_part.front();
+    if (PlanPart(in_part, output)) {
+      from = Describe(output.replay, *output.chain);
+    } else {
+      from = "from the start of part " + std::to_string(in_part.front().part) +
+             (format == "xlsx" ? ", because an XLSX file cannot be continued mid-file"
+                               : ", because no durable checkpoint of it was found");
+    }
   }
   // Temporary files of this part that the plan does not continue.
   std::set<std::string> stale = PartialFiles(store, record.id, /*with_committed=*/false);
@@ -256,7 +299,9 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
   store.set_running(record.id, ::getpid());
   if (on_start) on_start(from);
   RunRecord run_record{&store, true};
-  return ResumeOutcome{RunPipeline(options, format, *source, start, run_record, on_progress, cancel), from};
+  ExportResult result = RunPipeline(options, format, *source, start, run_record, on_progress, cancel);
+  if (cloud) store.clear_upload_state(record.id);
+  return ResumeOutcome{result, from};
 }
 
 std::vector<std::string> CancelExport(const std::string& state_dir, const std::string& export_id) {
@@ -282,6 +327,9 @@ std::vector<std::string> CancelExport(const std::string& state_dir, const std::s
   for (const std::string& path : paths) {
     if (FileSize(path) && std::remove(path.c_str()) == 0) removed.push_back(path);
   }
+  ExportOptions options = OptionsFromJson(record.options_json);
+  std::string upload = AbortRecordedUpload(store, export_id, options);
+  if (!upload.empty()) removed.push_back("the unfinished upload of " + upload);
   return removed;
 }
 

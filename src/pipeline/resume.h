@@ -49,9 +49,12 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
 // Throws InvalidOption when the export is unknown.
 bool ResumeNeedsPassword(const std::string& state_dir, const std::string& export_id);
 
-// Marks the export cancelled and returns the files removed. An export
-// running in another process stops at its next checkpoint and removes its
-// partial output itself. For one that is not running, it is removed here.
+// Marks the export cancelled and returns the files removed, and the
+// unfinished upload aborted, if any. An export running in another process
+// stops at its next checkpoint and removes its partial output (or aborts
+// its upload) itself. For one that is not running, it is removed here. An
+// upload whose abort fails (the provider unreachable, the upload already
+// gone) is left to the provider's expiry and is not listed.
 std::vector<std::string> CancelExport(const std::string& state_dir, const std::string& export_id);
 
 // True when a process with this id is alive on this machine.

@@ -7,6 +7,7 @@
 #include "formats/writer_factory.h"
 #include "pipeline/manifest.h"
 #include "sinks/cloud/cloud_destination.h"
+#include "sinks/special_file_sink.h"
 
 namespace sluice {
 
@@ -19,7 +20,8 @@ SplitOutput::SplitOutput(const ExportOptions& options, const Schema& schema, std
       export_id_(std::move(export_id)),
       memory_(memory),
       listener_(listener),
-      to_stdout_(options.destination == "-"),
+      // A device or FIFO is written in place, like standard output.
+      to_stdout_(options.destination == "-" || IsSpecialFile(options.destination)),
       to_cloud_(IsCloudDestination(options.destination)),
       // Standard output is one stream and cannot be split; a cloud sink
       // enforces the maximum size itself.
@@ -37,6 +39,9 @@ SplitOutput::~SplitOutput() {
 }
 
 std::string SplitOutput::part_path(size_t number) const {
+  // Without a maximum file size there is only ever one part, so it is written
+  // under the destination's own name and errors name the destination.
+  if (max_bytes_ == 0) return options_.destination;
   return PartPath(options_.destination, number);
 }
 
@@ -44,11 +49,16 @@ void SplitOutput::open_part() {
   // The first part is written as part 1 and renamed to the destination
   // itself if the export turns out to need only one part.
   std::string path = to_stdout_ || to_cloud_ ? options_.destination : part_path(files_.size() + 1);
-  chain_ = std::make_unique<OutputChain>(path, options_);
+  chain_ = std::make_unique<OutputChain>(path, options_, &memory_);
+  if (listener_ != nullptr && to_cloud_) {
+    chain_->set_upload_started([this](const CloudUploadState& state) { listener_->upload_started(state); });
+  }
   if (listener_ != nullptr && !to_stdout_ && !to_cloud_) {
     listener_->part_opened(files_.size() + 1, path, chain_->temp_path());
   }
-  writer_ = MakeFormatWriter(format_, options_);
+  // Part 1 becomes the destination itself unless the export is split.
+  if (files_.empty()) chain_->set_error_path(options_.destination);
+  writer_ = MakeFormatWriter(format_, options_, &memory_);
   writer_bytes_base_ = 0;
   top_bytes_at_start_ = chain_->top().bytes_written();
   writer_->begin(schema_, chain_->top());
@@ -67,8 +77,9 @@ void SplitOutput::resume_part(const SplitResume& resume) {
     return;
   }
 
-  chain_ = std::make_unique<OutputChain>(part_path(files_.size() + 1), options_, *resume.chain);
-  writer_ = MakeFormatWriter(format_, options_);
+  chain_ = std::make_unique<OutputChain>(part_path(files_.size() + 1), options_, *resume.chain, &memory_);
+  if (files_.empty()) chain_->set_error_path(options_.destination);
+  writer_ = MakeFormatWriter(format_, options_, &memory_);
   top_bytes_at_start_ = chain_->top().bytes_written();
   if (replay.part_start) {
     writer_->begin(schema_, chain_->top());
@@ -110,6 +121,9 @@ void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
   altered_values_ += writer_->altered_values();
   uint64_t writer_bytes = part_writer_bytes();
   uint64_t number = files_.size() + 1;
+
+  // Another part follows, so this one keeps its part name.
+  if (next_rows_before) chain_->set_error_path("");
 
   OutputFile file;
   file.path = to_stdout_ || to_cloud_ ? options_.destination : part_path(number);
@@ -207,6 +221,7 @@ bool SplitOutput::checkpoint(Checkpoint& checkpoint, bool durable) {
   checkpoint.stream_offset = chain_->stream_offset();
   checkpoint.encryption = chain_->encryption_state();
   checkpoint.temp_path = chain_->temp_path();
+  checkpoint.upload = chain_->upload_state();
   checkpoint.part_rows = part_rows_;
   checkpoint.bytes_per_row = bytes_per_row_;
   checkpoint.transform_ratio = transform_ratio_;
@@ -219,7 +234,8 @@ void SplitOutput::finish() {
   if (to_stdout_ || to_cloud_) return;
 
   if (files_.size() == 1) {
-    if (std::rename(files_[0].path.c_str(), options_.destination.c_str()) != 0) {
+    if (files_[0].path != options_.destination &&
+        std::rename(files_[0].path.c_str(), options_.destination.c_str()) != 0) {
       throw IOError("cannot rename " + files_[0].path + " to " + options_.destination);
     }
     committed_paths_[0] = options_.destination;

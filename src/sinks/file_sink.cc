@@ -119,7 +119,7 @@ FileSink::~FileSink() {
 }
 
 void FileSink::fail(int error_number) {
-  std::string message = WriteErrorMessage(final_path_, error_number);
+  std::string message = WriteErrorMessage(error_path_.empty() ? final_path_ : error_path_, error_number);
   abort();
   throw IOError(message);
 }

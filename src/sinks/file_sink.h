@@ -52,6 +52,12 @@ class FileSink : public ByteSink {
   // leave it in place, so a resumed export can continue it.
   void keep_partial_file(bool keep) { keep_partial_ = keep; }
 
+  // Names `path` instead of the final path in write errors. A single-part
+  // export is written as DEST.part-00001.ext and renamed to DEST at the end,
+  // and its errors name DEST, the requested file. Empty restores the final
+  // path.
+  void set_error_path(std::string path) { error_path_ = std::move(path); }
+
   const std::string& final_path() const { return final_path_; }
   const std::string& temp_path() const { return temp_path_; }
 
@@ -61,6 +67,7 @@ class FileSink : public ByteSink {
 
   std::string final_path_;
   std::string temp_path_;
+  std::string error_path_;  // empty: errors name final_path_
   int fd_ = -1;
   FdWriteBuffer buffer_;
   bool committed_ = false;

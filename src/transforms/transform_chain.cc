@@ -47,17 +47,21 @@ int ResolveLevel(const std::string& codec, int requested) {
 }  // namespace
 
 std::string ResolveCompression(const ExportOptions& options) {
-  if (!options.compression.empty()) {
-    std::string codec = Lowercase(options.compression);
-    if (codec == "none" || codec == "gzip" || codec == "zstd") return codec;
-    throw InvalidOption("invalid compression '" + options.compression +
-                       "': use none, gzip or zstd");
-  }
-
   std::string destination = Lowercase(options.destination);
-  if (EndsWith(destination, ".gz")) return "gzip";
-  if (EndsWith(destination, ".zst")) return "zstd";
-  return "none";
+  std::string implied = EndsWith(destination, ".gz") ? "gzip" : EndsWith(destination, ".zst") ? "zstd" : "";
+  if (options.compression.empty()) return implied.empty() ? "none" : implied;
+
+  std::string codec = Lowercase(options.compression);
+  if (codec != "none" && codec != "gzip" && codec != "zstd") {
+    throw InvalidOption("invalid compression '" + options.compression + "': use none, gzip or zstd");
+  }
+  // "none" stays allowed, so a .gz name can hold uncompressed bytes on request.
+  if (!implied.empty() && codec != "none" && codec != implied) {
+    throw InvalidOption("conflicting options: --compression " + options.compression + " but the destination " +
+                        options.destination + " has the extension of " + implied +
+                        "; drop --compression or change the extension");
+  }
+  return codec;
 }
 
 std::unique_ptr<ByteSink> WrapWithTransforms(std::unique_ptr<ByteSink> sink,

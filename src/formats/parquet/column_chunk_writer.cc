@@ -57,8 +57,14 @@ ColumnChunkWriter::ColumnChunkWriter(const Field& field, const ParquetWriteOptio
       statistics_(*element_.type, element_.type_length, field.type.id == TypeId::kString) {}
 
 size_t ColumnChunkWriter::buffered_bytes() const {
-  return pages_.size() + dictionary_.memory_bytes() + plain_.size() + indices_.size() * 4 +
+  return pages_bytes_ + dictionary_.memory_bytes() + plain_.size() + indices_.size() * 4 +
          booleans_.size() * 4 + definition_levels_.size();
+}
+
+size_t ColumnChunkWriter::held_bytes() const {
+  return pages_bytes_ + pages_.capacity() * sizeof(std::string) + dictionary_.held_bytes() +
+         plain_.capacity() + indices_.capacity() * 4 + booleans_.capacity() * 4 +
+         definition_levels_.capacity() + compressed_.capacity();
 }
 
 // Encodes one non-null fixed-width value given as its PLAIN bytes.
@@ -220,6 +226,7 @@ void ColumnChunkWriter::append_page(PageType type, const std::string& body, int3
     header.data_page = DataPageHeader{num_values, encoding, Encoding::kRle, Encoding::kRle};
   }
   size_t start = out.size();
+  out.reserve(start + compressed_.size() + 64);  // a page header takes well under 64 bytes
   EncodePageHeader(header, out);
   uncompressed_bytes_ += static_cast<int64_t>(out.size() - start + body.size());
   out += compressed_;
@@ -229,13 +236,25 @@ void ColumnChunkWriter::close_page() {
   if (page_values_ == 0) return;
   Encoding encoding;
   std::string body = encode_page_body(encoding);
-  append_page(PageType::kDataPage, body, static_cast<int32_t>(page_values_), encoding, pages_);
+  std::string page;
+  append_page(PageType::kDataPage, body, static_cast<int32_t>(page_values_), encoding, page);
+  pages_bytes_ += page.size();
+  pages_.push_back(std::move(page));
   num_values_ += static_cast<int64_t>(page_values_);
   page_values_ = 0;
   definition_levels_.clear();
   indices_.clear();
   booleans_.clear();
   plain_.clear();
+}
+
+void ColumnChunkWriter::release_memory() {
+  definition_levels_ = std::vector<uint8_t>();
+  indices_ = std::vector<uint32_t>();
+  booleans_ = std::vector<uint32_t>();
+  plain_ = std::string();
+  compressed_ = std::string();
+  dictionary_.release_memory();
 }
 
 ColumnChunk ColumnChunkWriter::flush(ByteSink& sink, int64_t file_offset) {
@@ -257,8 +276,8 @@ ColumnChunk ColumnChunkWriter::flush(ByteSink& sink, int64_t file_offset) {
     offset += static_cast<int64_t>(dictionary_page.size());
   }
   meta.data_page_offset = offset;
-  sink.write(pages_);
-  offset += static_cast<int64_t>(pages_.size());
+  for (const std::string& page : pages_) sink.write(page);
+  offset += static_cast<int64_t>(pages_bytes_);
   meta.total_compressed_size = offset - file_offset;
   meta.total_uncompressed_size = uncompressed_bytes_;
   chunk.file_offset = file_offset;
@@ -268,8 +287,8 @@ ColumnChunk ColumnChunkWriter::flush(ByteSink& sink, int64_t file_offset) {
   if (wrote_dictionary_page_data_) meta.encodings.push_back(Encoding::kRleDictionary);
   meta.statistics = statistics_.finish();
 
-  pages_.clear();
-  pages_.shrink_to_fit();  // a row group's pages can be tens of MiB; free them between groups
+  pages_ = std::vector<std::string>();  // a row group's pages can be tens of MiB; free them between groups
+  pages_bytes_ = 0;
   dictionary_.clear();
   statistics_.reset();
   num_values_ = 0;

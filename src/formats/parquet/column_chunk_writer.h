@@ -33,12 +33,19 @@ class ColumnChunkWriter {
 
   // Memory held for the open chunk: finished pages, the open page and the dictionary.
   size_t buffered_bytes() const;
+  // Like buffered_bytes(), but counting the capacity the open page's buffers
+  // keep between pages and the compression scratch buffer, for a memory budget.
+  size_t held_bytes() const;
   // Encoded bytes not yet written: finished pages, the dictionary's values
   // and the open page's values (its levels and indices counted as bytes).
   size_t pending_bytes() const {
-    return pages_.size() + dictionary_.plain().size() + plain_.size() + indices_.size() +
+    return pages_bytes_ + dictionary_.plain().size() + plain_.size() + indices_.size() +
            booleans_.size() / 8 + definition_levels_.size() / 8;
   }
+
+  // Frees the open page's buffers and the dictionary that the writer keeps
+  // between chunks, for when memory is short. REQUIRES: called right after flush().
+  void release_memory();
 
   // Writes the chunk's pages to `sink`, where they start at file_offset, and
   // returns its metadata. The writer is then empty, ready for the next row group.
@@ -74,7 +81,11 @@ class ColumnChunkWriter {
   size_t page_values_ = 0;               // levels in the page, nulls included
 
   // The chunk so far.
-  std::string pages_;                    // page headers and compressed bodies
+  // Page headers and compressed bodies, one string per page. Separate
+  // strings are freed piece by piece and never copied to grow, so the
+  // chunk uses about what it has encoded, not up to twice that.
+  std::vector<std::string> pages_;
+  size_t pages_bytes_ = 0;               // total size of pages_
   int64_t num_values_ = 0;
   int64_t uncompressed_bytes_ = 0;       // of pages_, headers included
   bool wrote_dictionary_page_data_ = false;

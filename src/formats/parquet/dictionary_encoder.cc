@@ -86,4 +86,11 @@ void DictionaryEncoder::clear() {
   slots_.clear();
 }
 
+void DictionaryEncoder::release_memory() {
+  plain_ = std::string();
+  offsets_ = std::vector<uint32_t>();
+  hashes_ = std::vector<uint64_t>();
+  slots_ = std::vector<uint32_t>();
+}
+
 }  // namespace sluice::parquet

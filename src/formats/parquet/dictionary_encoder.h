@@ -25,7 +25,13 @@ class DictionaryEncoder {
   const std::string& plain() const { return plain_; }
   // Memory held: entries plus the hash table.
   size_t memory_bytes() const { return plain_.size() + slots_.size() * 4 + hashes_.size() * 12; }
+  // Allocated memory, including the capacity clear() keeps for the next chunk.
+  size_t held_bytes() const {
+    return plain_.capacity() + offsets_.capacity() * 4 + hashes_.capacity() * 8 + slots_.capacity() * 4;
+  }
   void clear();
+  // Clears the dictionary and frees its buffers instead of keeping them.
+  void release_memory();
 
  private:
   std::string_view entry(uint32_t index) const;

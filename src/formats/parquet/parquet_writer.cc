@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/process_memory.h"
 #include "formats/parquet/column_chunk_writer.h"
 #include "formats/parquet/page_compressor.h"
 #include "formats/parquet/parquet_metadata.h"
@@ -139,7 +140,12 @@ void ParquetWriter::begin(const Schema& schema, ByteSink& sink) {
   // Each column keeps an open page and a dictionary whose buffers stay
   // allocated between pages, so a wide schema gets smaller ones: together
   // they stay within about half the row group budget.
-  uint64_t per_column = options_.row_group_bytes / (2 * std::max<size_t>(1, schema_.size()));
+  // Under a memory limit smaller than twice the row group size, half the
+  // limit takes the row group size's place. The other half stays for input
+  // batches and upload parts, which the same thread may need to go on.
+  row_group_budget_ = options_.row_group_bytes;
+  if (memory_ != nullptr) row_group_budget_ = std::min(row_group_budget_, memory_->limit() / 2);
+  uint64_t per_column = row_group_budget_ / (2 * std::max<size_t>(1, schema_.size()));
   uint64_t floor = std::min<uint64_t>(kMinColumnBufferBytes, options_.page_bytes);
   column_options_ = options_;
   column_options_.page_bytes = std::clamp<uint64_t>(per_column, floor, options_.page_bytes);
@@ -157,9 +163,43 @@ void ParquetWriter::begin(const Schema& schema, ByteSink& sink) {
   write(kMagic);
 }
 
+void ParquetWriter::set_memory_governor(MemoryGovernor* memory) {
+  memory_ = memory;
+  reservation_ = memory_ != nullptr ? memory_->reserve(0, "Parquet row group buffers (--row-group-size)")
+                                    : MemoryReservation();
+}
+
+void ParquetWriter::reserve_buffers(uint64_t extra) {
+  if (memory_ == nullptr) return;
+  uint64_t needed = held_bytes() + extra;
+  if (needed <= reservation_.bytes()) return;
+  // Reserve in steps of 1 MiB, so small batches do not each take the lock.
+  constexpr uint64_t kStep = 1 << 20;
+  uint64_t rounded = (needed + kStep - 1) / kStep * kStep;
+  if (reservation_.try_resize(rounded) || reservation_.try_resize(needed)) return;
+  flush_for_memory();
+  // To go on, the writer needs room for at least one more batch.
+  needed = held_bytes() + std::max(extra, last_batch_growth_);
+  reservation_.resize(needed);  // waits for other holders; throws when the breaker trips
+}
+
+void ParquetWriter::flush_for_memory() {
+  if (rows_in_group_ > 0) ++memory_flushes_;
+  flush_row_group();
+  for (auto& column : columns_) column->release_memory();
+  ReleaseFreedMemory();
+  reservation_.resize(std::min(reservation_.bytes(), held_bytes()));
+}
+
 uint64_t ParquetWriter::memory_bytes() const {
   uint64_t total = 0;
   for (const auto& column : columns_) total += column->buffered_bytes();
+  return total;
+}
+
+uint64_t ParquetWriter::held_bytes() const {
+  uint64_t total = 0;
+  for (const auto& column : columns_) total += column->held_bytes();
   return total;
 }
 
@@ -182,11 +222,22 @@ void ParquetWriter::write_batch(const Batch& batch) {
     if (options_.row_group_rows > 0) {
       end = std::min<uint64_t>(rows, begin + (options_.row_group_rows - rows_in_group_));
     }
+    reserve_buffers(last_batch_growth_);
+    // Growth in encoded bytes, not in capacity: a buffer's first allocation
+    // and the doublings of a hash table happen once, not with every batch.
+    uint64_t encoded_before = buffered_bytes();
     for (size_t i = 0; i < columns_.size(); ++i) columns_[i]->write(batch.column(i), begin, end);
     rows_in_group_ += end - begin;
+    uint64_t encoded_after = buffered_bytes();
+    last_batch_growth_ = encoded_after > encoded_before ? encoded_after - encoded_before : 0;
+    reserve_buffers(0);
 
     bool full_by_rows = options_.row_group_rows > 0 && rows_in_group_ >= options_.row_group_rows;
-    if (full_by_rows || memory_bytes() >= options_.row_group_bytes) flush_row_group();
+    if (memory_ != nullptr && held_bytes() >= row_group_budget_) {
+      flush_for_memory();
+    } else if (full_by_rows || memory_bytes() >= options_.row_group_bytes) {
+      flush_row_group();
+    }
     begin = end;
   }
 }
@@ -199,6 +250,9 @@ void ParquetWriter::flush_row_group() {
   int64_t compressed = 0;
   for (auto& column : columns_) {
     parquet::ColumnChunk chunk = column->flush(*sink_, static_cast<int64_t>(file_offset_));
+    // Each flushed column frees its pages; return their budget at once,
+    // because the sink below may be waiting for room to take them.
+    if (memory_ != nullptr) reservation_.resize(std::min(reservation_.bytes(), held_bytes()));
     file_offset_ += chunk.meta_data.total_compressed_size;
     compressed += chunk.meta_data.total_compressed_size;
     group.total_byte_size += chunk.meta_data.total_uncompressed_size;
@@ -209,6 +263,7 @@ void ParquetWriter::flush_row_group() {
   row_groups_.push_back(std::move(group));
   total_rows_ += rows_in_group_;
   rows_in_group_ = 0;
+  ReleaseFreedMemory();  // the group's pages were tens of MiB
 }
 
 void ParquetWriter::finish() {
@@ -243,8 +298,10 @@ std::optional<std::string> ParquetWriter::checkpoint_state() {
   return HexEncode(state);
 }
 
-std::unique_ptr<FormatWriter> MakeParquetWriter(const ExportOptions& options) {
-  return std::make_unique<ParquetWriter>(options.parquet);
+std::unique_ptr<FormatWriter> MakeParquetWriter(const ExportOptions& options, MemoryGovernor* memory) {
+  auto writer = std::make_unique<ParquetWriter>(options.parquet);
+  writer->set_memory_governor(memory);
+  return writer;
 }
 
 }  // namespace sluice

@@ -6,6 +6,13 @@
 // once its buffered pages reach row_group_bytes (or row_group_rows rows), so
 // memory stays near row_group_bytes whatever the input size. Output bytes
 // depend only on the schema, the values, the batch boundaries and the options.
+//
+// With a memory governor, the writer reserves the memory its buffers use before
+// each batch (the previous batch's growth ahead of time). When the budget
+// has no room, it flushes the open row group early, so row groups shrink
+// under a small budget instead of the export failing. Only an empty row
+// group that still cannot get room waits, and then the breaker may trip.
+// Row group boundaries then depend on the budget too.
 #pragma once
 
 #include <memory>
@@ -15,6 +22,7 @@
 #include <vector>
 
 #include "formats/format_writer.h"
+#include "sluice/memory_governor.h"
 #include "sluice/options.h"
 
 namespace sluice {
@@ -51,6 +59,13 @@ class ParquetWriter : public FormatWriter {
   // dictionaries and the open pages' values.
   uint64_t buffered_bytes() const override;
 
+  // Reserves the writer's buffers from `memory` from now on. Null: no budget.
+  // REQUIRES: `memory` outlives the writer.
+  void set_memory_governor(MemoryGovernor* memory);
+  // Row groups flushed early because of the memory budget: it had no room,
+  // or the writer reached half the limit.
+  uint64_t memory_flushes() const { return memory_flushes_; }
+
   // True when no rows are buffered.
   bool at_row_group_boundary() const { return rows_in_group_ == 0; }
   // Bytes handed to the sink so far, including those before a restore.
@@ -58,8 +73,13 @@ class ParquetWriter : public FormatWriter {
 
  private:
   void flush_row_group();
+  void reserve_buffers(uint64_t extra);
+  // Flushes the open row group (if any) and frees the buffers the columns
+  // keep between chunks, returning their budget.
+  void flush_for_memory();
   void write(std::string_view bytes);
   uint64_t memory_bytes() const;
+  uint64_t held_bytes() const;  // memory_bytes() plus retained buffer capacity
   uint64_t schema_fingerprint() const;
   void load_state(std::string_view state);
 
@@ -75,8 +95,16 @@ class ParquetWriter : public FormatWriter {
   uint64_t rows_in_group_ = 0;
   bool restored_ = false;
   uint64_t restored_fingerprint_ = 0;
+
+  MemoryGovernor* memory_ = nullptr;
+  MemoryReservation reservation_;   // covers held_bytes()
+  uint64_t last_batch_growth_ = 0;  // memory_bytes() added by the previous batch
+  uint64_t memory_flushes_ = 0;
+  uint64_t row_group_budget_ = 0;   // see begin()
 };
 
-std::unique_ptr<FormatWriter> MakeParquetWriter(const ExportOptions& options);
+// `memory` may be null (no budget).
+std::unique_ptr<FormatWriter> MakeParquetWriter(const ExportOptions& options,
+                                                MemoryGovernor* memory = nullptr);
 
 }  // namespace sluice

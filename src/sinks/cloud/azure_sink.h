@@ -38,7 +38,15 @@ class AzureSink : public MultipartSink {
   std::string upload_part(HttpClient& client, const UploadPart& part) override;
   void complete_upload(const std::vector<std::string>& block_ids) override;
   void put_object(const std::string& data) override;
+  // Azure has no call that discards uncommitted blocks: the service
+  // deletes them when they are not committed within 7 days.
   void abort_upload() noexcept override {}
+  void describe_upload(CloudUploadState& state) const override { state.provider = "azure"; }
+  // Block ids are a function of the block number, so the recorded ones are
+  // the ids the committed block list will name.
+  uint64_t restore_upload(const CloudUploadState&, uint64_t recorded_bytes) override {
+    return recorded_bytes;
+  }
 
   // `query` and `headers` beyond the x-ms-date, x-ms-version, Content-Length
   // and Authorization that every request gets.

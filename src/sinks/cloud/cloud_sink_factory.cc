@@ -6,7 +6,7 @@
 
 namespace sluice {
 
-std::unique_ptr<ByteSink> MakeCloudSink(const std::string& destination, const ExportOptions& options) {
+std::unique_ptr<MultipartSink> MakeCloudSink(const std::string& destination, const ExportOptions& options) {
   CloudDestination parsed = ParseCloudDestination(destination);
   switch (parsed.provider) {
     case CloudProvider::kS3:
@@ -17,6 +17,19 @@ std::unique_ptr<ByteSink> MakeCloudSink(const std::string& destination, const Ex
       return std::make_unique<GcsSink>(parsed, options.cloud, options.max_file_bytes);
   }
   return nullptr;
+}
+
+uint64_t CloudStoredBytes(const CloudUploadState& state, const ExportOptions& options) {
+  std::unique_ptr<MultipartSink> sink = MakeCloudSink(state.object, options);
+  sink->keep_upload(true);
+  return sink->reopen_upload(state);
+}
+
+void AbortCloudUpload(const CloudUploadState& state, const ExportOptions& options) {
+  if (!state.started()) return;
+  std::unique_ptr<MultipartSink> sink = MakeCloudSink(state.object, options);
+  sink->resume_upload(state, 0);
+  sink->abort();
 }
 
 }  // namespace sluice

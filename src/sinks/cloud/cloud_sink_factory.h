@@ -6,6 +6,8 @@
 
 #include "sinks/byte_sink.h"
 #include "sinks/cloud/cloud_destination.h"
+#include "sinks/cloud/multipart_sink.h"
+#include "sinks/cloud/upload_state.h"
 #include "sluice/options.h"
 
 namespace sluice {
@@ -14,6 +16,17 @@ namespace sluice {
 // and settings now, so a missing credential fails before any row is read.
 // Cloud uploads are never split into parts: the sink fails once the output
 // passes options.max_file_bytes.
-std::unique_ptr<ByteSink> MakeCloudSink(const std::string& destination, const ExportOptions& options);
+std::unique_ptr<MultipartSink> MakeCloudSink(const std::string& destination, const ExportOptions& options);
+
+// Returns how many bytes of the unfinished upload `state` describes the
+// provider has stored from offset 0 (see MultipartSink::reopen_upload). For GCS
+// this asks the session; for S3 and Azure it checks the recorded parts.
+uint64_t CloudStoredBytes(const CloudUploadState& state, const ExportOptions& options);
+
+// Aborts the unfinished upload `state` describes: S3 AbortMultipartUpload,
+// GCS DELETE on the session. Azure has no such call; its uncommitted blocks
+// expire after 7 days. Throws IOError when the provider cannot be reached
+// and InvalidOption when credentials are missing.
+void AbortCloudUpload(const CloudUploadState& state, const ExportOptions& options);
 
 }  // namespace sluice

@@ -183,6 +183,29 @@ void GcsSink::put_object(const std::string&) {
   throw Error(ErrorKind::kInternal, "GCS uploads always use a resumable session");
 }
 
+void GcsSink::describe_upload(CloudUploadState& state) const {
+  state.provider = "gcs";
+  state.parts.clear();
+  state.session_uri = session_uri_;
+  state.persisted_bytes = chunk_start_.load();
+}
+
+uint64_t GcsSink::restore_upload(const CloudUploadState& state, uint64_t) {
+  session_uri_ = state.session_uri;
+  std::string operation = "upload status query";
+  try {
+    HttpResponse response = SendWithRetry(client(), [&] { return chunk_request("", 0, 0, false); },
+                                           retry_policy(), nullptr);
+    if (response.status == 200 || response.status == 201) return kUploadFinished;
+    if (response.status != kResumeIncomplete) fail(operation, response);
+    chunk_start_ = PersistedBytes(response);
+    return chunk_start_;
+  } catch (const HttpTransportError& error) {
+    throw IOError(DescribeTransportFailure(kProvider, operation, object(), error,
+                                           retry_policy().max_attempts));
+  }
+}
+
 void GcsSink::abort_upload() noexcept {
   if (session_uri_.empty()) return;
   try {

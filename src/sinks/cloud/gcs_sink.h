@@ -38,6 +38,9 @@ class GcsSink : public MultipartSink {
   void complete_upload(const std::vector<std::string>&) override {}
   void put_object(const std::string& data) override;
   void abort_upload() noexcept override;
+  void describe_upload(CloudUploadState& state) const override;
+  // Asks the session how many bytes it has stored (PUT "Content-Range: bytes */*").
+  uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) override;
 
   HttpRequest chunk_request(std::string_view body, uint64_t first, uint64_t total_or_zero,
                             bool last) const;
@@ -50,7 +53,9 @@ class GcsSink : public MultipartSink {
   std::string endpoint_;
   std::unique_ptr<GcsCredentials> credentials_;
   std::string session_uri_;  // grants write access by itself: never put in messages
-  uint64_t chunk_start_ = 0; // offset of the next chunk; touched by the single upload thread
+  // Offset of the next chunk. Written by the single upload thread, read by
+  // upload_state() on the exporting thread.
+  std::atomic<uint64_t> chunk_start_{0};
 };
 
 }  // namespace sluice

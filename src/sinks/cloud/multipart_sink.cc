@@ -28,7 +28,6 @@ MultipartSink::MultipartSink(std::string provider, std::string object, const Clo
                         "--cloud-stall-timeout must each be at least 1");
   }
   retry_.max_attempts = options_.max_attempts;
-  buffer_.reserve(PartSize(options_.part_bytes, limits_, 1));
 }
 
 MultipartSink::~MultipartSink() = default;
@@ -65,25 +64,58 @@ void MultipartSink::write(std::string_view data) {
                         "); cloud uploads are not split into parts, so raise --max-file-size");
   }
   bytes_written_ += data.size();
+  if (skip_ > 0) {
+    size_t dropped = static_cast<size_t>(std::min<uint64_t>(skip_, data.size()));
+    skip_ -= dropped;
+    data.remove_prefix(dropped);
+  }
 
   while (!data.empty()) {
     uint64_t part_size = PartSize(options_.part_bytes, limits_, next_part_);
-    size_t room = static_cast<size_t>(part_size - std::min<uint64_t>(part_size, buffer_.size()));
+    if (buffer_.empty()) reserve_buffer(part_size);
+    uint64_t filled = part_filled_ + buffer_.size();
+    size_t room = static_cast<size_t>(part_size - std::min<uint64_t>(part_size, filled));
     size_t take = std::min(room, data.size());
     buffer_.append(data.data(), take);
     data.remove_prefix(take);
-    if (buffer_.size() >= part_size) submit_buffer(false);
+    if (part_filled_ + buffer_.size() >= part_size) submit_buffer(false);
   }
+}
+
+void MultipartSink::reserve_buffer(uint64_t part_size) {
+  if (buffer_.capacity() >= part_size) return;
+  if (memory_ != nullptr) {
+    const char* purpose = "cloud upload part buffer (--cloud-part-size)";
+    MemoryReservation reservation = memory_->try_reserve(part_size, purpose);
+    // Parts in flight hold their buffers' budget: wait for them one at a
+    // time. With none left, wait for other holders, up to the grace period.
+    while (reservation.bytes() == 0) {
+      size_t in_flight = uploader_ != nullptr ? uploader_->in_flight() : 0;
+      if (in_flight == 0) {
+        reservation = memory_->reserve(part_size, purpose);
+        break;
+      }
+      uploader_->wait_until_fewer_than(in_flight);
+      reservation = memory_->try_reserve(part_size, purpose);
+    }
+    buffer_reservation_ = std::move(reservation);
+  }
+  buffer_.reserve(part_size);
+}
+
+void MultipartSink::start_uploader() {
+  started_ = true;
+  int threads = limits_.ordered ? 1 : options_.max_concurrency;
+  uploader_ = std::make_unique<PartUploader>(
+      threads, options_.stall_timeout_seconds,
+      [this](HttpClient& client, const UploadPart& part) { return upload_part(client, part); });
 }
 
 void MultipartSink::submit_buffer(bool last) {
   if (!started_) {
     start_upload();
-    started_ = true;
-    int threads = limits_.ordered ? 1 : options_.max_concurrency;
-    uploader_ = std::make_unique<PartUploader>(
-        threads, options_.stall_timeout_seconds,
-        [this](HttpClient& client, const UploadPart& part) { return upload_part(client, part); });
+    start_uploader();
+    if (started_hook_) started_hook_(upload_state());
   }
   if (limits_.max_parts != 0 && next_part_ > limits_.max_parts) {
     throw InvalidOption("the upload to " + object_ + " needs more than " +
@@ -93,15 +125,20 @@ void MultipartSink::submit_buffer(bool last) {
 
   UploadPart part;
   part.number = next_part_++;
+  part_filled_ = 0;
   part.last = last;
   part.data = std::move(buffer_);
+  part.reservation = std::move(buffer_reservation_);
   buffer_ = std::string();
-  if (!last) buffer_.reserve(PartSize(options_.part_bytes, limits_, next_part_));
   uploader_->submit(std::move(part));
 }
 
 void MultipartSink::commit() {
   check_open();
+  if (finished_) {
+    closed_ = true;
+    return;
+  }
   try {
     if (!started_ && limits_.single_request) {
       put_object(buffer_);
@@ -116,6 +153,7 @@ void MultipartSink::commit() {
   }
   closed_ = true;
   buffer_ = std::string();
+  buffer_reservation_.release();
   uploader_.reset();
 }
 
@@ -123,9 +161,81 @@ void MultipartSink::abort() noexcept {
   if (closed_) return;
   closed_ = true;
   if (uploader_ != nullptr) uploader_->cancel();
-  if (started_) abort_upload();
+  // An upload that no checkpoint recorded cannot be found by a resume.
+  bool resumable = keep_upload_ && state_given_;
+  if (started_ && !resumable && !finished_) abort_upload();
   uploader_.reset();
   buffer_ = std::string();
+  buffer_reservation_.release();
+}
+
+CloudUploadState MultipartSink::upload_state() {
+  CloudUploadState state;
+  state.object = object_;
+  if (uploader_ != nullptr) {
+    // Offsets follow from the deterministic part sizes, summed in part order.
+    uint64_t number = 1;
+    uint64_t offset = 0;
+    state_given_ = true;
+    for (auto& [acknowledged, tag] : uploader_->results()) {
+      for (; number < acknowledged; ++number) offset += PartSize(options_.part_bytes, limits_, number);
+      uint64_t size = PartSize(options_.part_bytes, limits_, acknowledged);
+      state.parts.push_back(UploadedPart{acknowledged, offset, size, tag});
+    }
+  }
+  describe_upload(state);
+  return state;
+}
+
+uint64_t MultipartSink::reopen_upload(const CloudUploadState& state) {
+  if (!state.started()) return 0;
+  uint64_t recorded = 0;
+  uint64_t expected_number = 1;
+  for (const UploadedPart& part : state.parts) {
+    if (part.number != expected_number || part.offset != recorded ||
+        part.size != PartSize(options_.part_bytes, limits_, part.number)) {
+      break;
+    }
+    recorded += part.size;
+    ++expected_number;
+  }
+  return restore_upload(state, recorded);
+}
+
+void MultipartSink::resume_upload(const CloudUploadState& state, uint64_t offset) {
+  uint64_t stored_bytes = reopen_upload(state);
+  if (stored_bytes < offset) {
+    throw IOError("cannot resume the upload of " + object_ + ": " + provider_ + " has stored " +
+                  std::to_string(stored_bytes) + " bytes of it, fewer than the " + std::to_string(offset) +
+                  " the checkpoint needs; cancel the export and start it again");
+  }
+  bytes_written_ = offset;
+  skip_ = stored_bytes - offset;
+  if (!state.started()) return;
+  state_given_ = true;
+  if (stored_bytes == kUploadFinished) {
+    // The provider already assembled the object: there is nothing to send.
+    started_ = true;
+    finished_ = true;
+    return;
+  }
+
+  start_uploader();
+  // The part that contains byte `stored_bytes` is the next to send. S3 and Azure
+  // keep whole parts only, so part_filled_ stays 0 for them; a GCS session
+  // may hold part of a chunk.
+  uint64_t part_offset = 0;
+  for (;;) {
+    uint64_t size = PartSize(options_.part_bytes, limits_, next_part_);
+    if (part_offset + size > stored_bytes) break;
+    part_offset += size;
+    ++next_part_;
+  }
+  part_filled_ = stored_bytes - part_offset;
+  for (const UploadedPart& part : state.parts) {
+    if (part.number >= next_part_) break;
+    uploader_->add_result(part.number, part.tag);
+  }
 }
 
 }  // namespace sluice

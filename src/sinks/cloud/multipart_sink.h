@@ -9,10 +9,16 @@
 // Part sizes start at CloudOptions::part_bytes and double every
 // `parts_per_step` parts, so an upload of unknown total size stays within
 // the provider's part count limit.
+//
+// With a memory governor, each part buffer is reserved before it is
+// allocated and stays reserved until its upload ends. When no room is left
+// for the next buffer, the sink waits for uploads in flight to finish, so
+// fewer parts upload at once (down to one) rather than the export failing.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +27,8 @@
 #include "sinks/cloud/http_client.h"
 #include "sinks/cloud/part_uploader.h"
 #include "sinks/cloud/retry_policy.h"
+#include "sinks/cloud/upload_state.h"
+#include "sluice/memory_governor.h"
 #include "sluice/options.h"
 
 namespace sluice {
@@ -45,8 +53,49 @@ class MultipartSink : public ByteSink {
   void abort() noexcept override;
   uint64_t bytes_written() const override { return bytes_written_; }
 
+  // Reserves part buffers from `memory` from now on. Null: no budget.
+  // REQUIRES: called before the first write(); `memory` outlives the sink.
+  void set_memory_governor(MemoryGovernor* memory) { memory_ = memory; }
+
   // The part size for 1-based part `number`.
   static uint64_t PartSize(uint64_t first_part_bytes, const PartLimits& limits, uint64_t number);
+
+  // The upload's ids and the parts the provider has acknowledged so far,
+  // for a checkpoint. Parts still uploading are left out. Safe to call
+  // between writes while parts upload.
+  CloudUploadState upload_state();
+
+  // Re-opens the upload that `state` describes and returns how many bytes
+  // from offset 0 the provider has stored: the recorded parts that are
+  // contiguous and sized as PartSize() gives, or for GCS the offset the
+  // session reports. Returns 0 for a state with no upload. Throws IOError
+  // when the provider cannot be reached or no longer has the upload.
+  // REQUIRES: called before the first write().
+  uint64_t reopen_upload(const CloudUploadState& state);
+
+  // Continues the upload that `state` describes. The next write() carries
+  // the object's bytes from `offset` on. The sink drops those the provider
+  // has already stored and uploads the rest under the part numbers an
+  // uninterrupted upload would use, which replaces parts sent after the
+  // stored prefix. Throws IOError when the provider has stored fewer than `offset`
+  // bytes. REQUIRES: called before the first write().
+  void resume_upload(const CloudUploadState& state, uint64_t offset);
+
+  // What restore_upload() returns when the provider has already assembled
+  // the object, so a resume only has to record the export as completed.
+  static constexpr uint64_t kUploadFinished = UINT64_MAX;
+
+  // With `keep` set, abort() stops the transfers but leaves the provider's
+  // upload in place, so a resume can continue it. An upload that
+  // upload_state() has not yet described since it started is aborted
+  // anyway, because no checkpoint can have recorded it.
+  void keep_upload(bool keep) { keep_upload_ = keep; }
+
+  // Runs `hook` with upload_state() as soon as the provider has started the
+  // upload, so a job store can record it before the first checkpoint: an
+  // export killed before then still leaves an upload that resume or cancel
+  // can find and abort.
+  void set_started_hook(std::function<void(const CloudUploadState&)> hook) { started_hook_ = std::move(hook); }
 
  protected:
   // `provider` and `object` name the upload in messages; max_object_bytes is
@@ -64,6 +113,13 @@ class MultipartSink : public ByteSink {
   virtual void put_object(const std::string& data) = 0;
   // Releases what the provider holds of an unfinished upload. Never throws.
   virtual void abort_upload() noexcept = 0;
+  // Sets the provider and the upload's ids in `state`, whose parts the
+  // base class has filled.
+  virtual void describe_upload(CloudUploadState& state) const = 0;
+  // Takes over the upload's ids from `state` and returns the bytes the
+  // provider has stored from offset 0 (for S3 and Azure `recorded_bytes`, the
+  // checked prefix of the recorded parts).
+  virtual uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) = 0;
 
   const std::string& provider() const { return provider_; }
   const std::string& object() const { return object_; }
@@ -76,6 +132,8 @@ class MultipartSink : public ByteSink {
 
  private:
   void submit_buffer(bool last);
+  void start_uploader();
+  void reserve_buffer(uint64_t part_size);
   void check_open() const;
 
   std::string provider_;
@@ -87,7 +145,15 @@ class MultipartSink : public ByteSink {
   std::unique_ptr<HttpClient> client_;
   std::unique_ptr<PartUploader> uploader_;
   std::string buffer_;
+  MemoryGovernor* memory_ = nullptr;
+  MemoryReservation buffer_reservation_;  // for buffer_'s capacity
   uint64_t next_part_ = 1;
+  uint64_t part_filled_ = 0;    // bytes of part next_part_ the provider stored before a resume
+  uint64_t skip_ = 0;           // bytes still to drop because the provider has stored them
+  bool keep_upload_ = false;
+  bool finished_ = false;       // resumed after the provider assembled the object
+  std::function<void(const CloudUploadState&)> started_hook_;
+  bool state_given_ = false;    // upload_state() described the started upload
   uint64_t bytes_written_ = 0;
   bool started_ = false;
   bool closed_ = false;

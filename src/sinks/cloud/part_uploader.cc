@@ -1,5 +1,7 @@
 #include "sinks/cloud/part_uploader.h"
 
+#include "core/process_memory.h"
+
 namespace sluice {
 
 PartUploader::PartUploader(int threads, int stall_timeout_seconds, UploadFunction upload)
@@ -34,6 +36,8 @@ void PartUploader::run_worker(int stall_timeout_seconds) {
       error = std::current_exception();
     }
     part.data = std::string();  // release the buffer before waking the producer
+    part.reservation.release();
+    ReleaseFreedMemory();
 
     lock.lock();
     --running_;
@@ -60,6 +64,17 @@ void PartUploader::submit(UploadPart part) {
   changed_.notify_all();
 }
 
+size_t PartUploader::in_flight() {
+  std::lock_guard lock(mutex_);
+  return queue_.size() + running_;
+}
+
+void PartUploader::wait_until_fewer_than(size_t count) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this, count] { return failure_ != nullptr || queue_.size() + running_ < count; });
+  rethrow_failure_locked();
+}
+
 std::vector<std::string> PartUploader::finish() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return queue_.empty() && running_ == 0; });
@@ -68,6 +83,16 @@ std::vector<std::string> PartUploader::finish() {
   ordered.reserve(results_.size());
   for (auto& [number, result] : results_) ordered.push_back(std::move(result));
   return ordered;
+}
+
+void PartUploader::add_result(uint64_t number, std::string result) {
+  std::lock_guard lock(mutex_);
+  results_[number] = std::move(result);
+}
+
+std::map<uint64_t, std::string> PartUploader::results() {
+  std::lock_guard lock(mutex_);
+  return results_;
 }
 
 void PartUploader::cancel() noexcept {

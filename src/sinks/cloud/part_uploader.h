@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "sinks/cloud/http_client.h"
+#include "sluice/memory_governor.h"
 
 namespace sluice {
 
@@ -30,6 +31,9 @@ struct UploadPart {
   uint64_t number = 0;  // 1-based
   std::string data;
   bool last = false;    // the final part of the object
+  // The budget held for `data`; released together with it once the part
+  // has uploaded, failed or been dropped.
+  MemoryReservation reservation;
 };
 
 class PartUploader {
@@ -47,12 +51,26 @@ class PartUploader {
   // Queues `part`, first waiting for room. Rethrows an earlier part's failure.
   void submit(UploadPart part);
 
+  // Parts queued or uploading now.
+  size_t in_flight();
+
+  // Waits until fewer than `count` parts are queued or uploading. Rethrows
+  // an earlier part's failure.
+  void wait_until_fewer_than(size_t count);
+
   // Waits for every queued part and returns the upload function's results
   // in part-number order. Rethrows the first failure.
   std::vector<std::string> finish();
 
   // Drops queued parts and stops running transfers; waits for the threads.
   void cancel() noexcept;
+
+  // Records `result` for part `number` as if it had uploaded now: a resumed
+  // upload keeps the parts the provider already holds.
+  void add_result(uint64_t number, std::string result);
+
+  // The results of the parts uploaded so far, by part number.
+  std::map<uint64_t, std::string> results();
 
   // Set while cancelling; upload functions pass it to their retries.
   const std::atomic<bool>* cancel_flag() const { return &cancelled_; }

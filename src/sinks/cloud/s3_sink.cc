@@ -230,6 +230,23 @@ void S3Sink::put_object(const std::string& data) {
   }
 }
 
+void S3Sink::describe_upload(CloudUploadState& state) const {
+  state.provider = "s3";
+  state.upload_id = upload_id_;
+  state.started_at = upload_started_;
+}
+
+// NOTE: the recorded ETags are trusted, not checked with ListParts. An
+// upload that was aborted or expired meanwhile, or that a killed run had
+// already completed, fails the first UploadPart with NoSuchUpload on S3.
+// (s3rver accepts the part, then fails CompleteMultipartUpload, and the
+// retry finds the assembled object.)
+uint64_t S3Sink::restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) {
+  upload_id_ = state.upload_id;
+  upload_started_ = state.started_at;
+  return recorded_bytes;
+}
+
 void S3Sink::abort_upload() noexcept {
   if (upload_id_.empty()) return;
   // NOTE: some S3-compatible servers (s3rver 3.7) return 405 here, so their

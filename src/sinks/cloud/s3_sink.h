@@ -37,6 +37,8 @@ class S3Sink : public MultipartSink {
   void complete_upload(const std::vector<std::string>& etags) override;
   void put_object(const std::string& data) override;
   void abort_upload() noexcept override;
+  void describe_upload(CloudUploadState& state) const override;
+  uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) override;
 
   HttpRequest make_request(const std::string& method, const std::string& query,
                            std::string_view body, const std::string& content_type) const;

@@ -34,12 +34,10 @@ std::string RequirePassword(const DecryptOptions& options, const std::string& in
   return password;
 }
 
-uint64_t DecryptAge(std::istream& in, const std::string& input_path, const DecryptOptions& options,
-                    ByteSink& out) {
-  AgeReader reader(in, input_path);
+void UnlockAge(AgeReader& reader, const std::string& input_path, const DecryptOptions& options) {
   if (reader.needs_passphrase()) {
     reader.unlock_with_passphrase(RequirePassword(options, input_path));
-    return reader.decrypt_to(out);
+    return;
   }
 
   if (options.identity_files.empty()) {
@@ -52,8 +50,37 @@ uint64_t DecryptAge(std::istream& in, const std::string& input_path, const Decry
     identities.insert(identities.end(), keys.begin(), keys.end());
   }
   reader.unlock_with_identities(identities);
-  return reader.decrypt_to(out);
 }
+
+// Passes writes to a FileSink and stops the decryption with ErrorKind::kCancelled
+// once `cancel` is set, so that destroying the FileSink removes the
+// temporary file with the plaintext written so far.
+class CancellableFileSink : public ByteSink {
+ public:
+  CancellableFileSink(const std::string& path, const CancellationToken* cancel) : file_(path), cancel_(cancel) {}
+
+  void write(std::string_view data) override {
+    check_cancelled();
+    file_.write(data);
+  }
+  void commit() override {
+    check_cancelled();
+    file_.commit();
+  }
+  void abort() noexcept override { file_.abort(); }
+  uint64_t bytes_written() const override { return file_.bytes_written(); }
+
+ private:
+  void check_cancelled() {
+    if (cancel_ != nullptr && cancel_->cancelled()) {
+      file_.abort();
+      throw Error(ErrorKind::kCancelled, "decryption cancelled; the partial output was removed");
+    }
+  }
+
+  FileSink file_;
+  const CancellationToken* cancel_;
+};
 
 }  // namespace
 
@@ -77,17 +104,23 @@ DecryptResult DecryptFile(const std::string& input_path, const std::string& outp
     throw InvalidInput(input_path + " is not an encrypted file: it starts with neither the Sluice magic \"SLUICENC\" nor an age header");
   }
 
-  // FileSink writes to a hidden temporary name and deletes it unless commit()
-  // runs, so plaintext reaches output_path only after the final segment verified.
-  FileSink out(output_path);
+  // The output is opened only after the password or identity is checked, so
+  // a wrong one leaves no file. FileSink writes to a hidden temporary name
+  // and deletes it unless commit() runs, so plaintext reaches output_path
+  // only after the final segment verified.
   if (result.format == "sluice") {
     SluiceContainerReader reader(in, input_path);
     reader.unlock(RequirePassword(options, input_path));
+    CancellableFileSink out(output_path, options.cancel);
     result.plaintext_bytes = reader.decrypt_to(out);
+    out.commit();
   } else {
-    result.plaintext_bytes = DecryptAge(in, input_path, options, out);
+    AgeReader reader(in, input_path);
+    UnlockAge(reader, input_path, options);
+    CancellableFileSink out(output_path, options.cancel);
+    result.plaintext_bytes = reader.decrypt_to(out);
+    out.commit();
   }
-  out.commit();
   return result;
 }
 

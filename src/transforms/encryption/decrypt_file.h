@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sluice/sluice.h"
+
 namespace sluice {
 
 struct DecryptOptions {
@@ -14,6 +16,9 @@ struct DecryptOptions {
   // age identity files (AGE-SECRET-KEY-1... lines) for files encrypted to
   // X25519 recipients.
   std::vector<std::string> identity_files;
+  // When set, a cancellation stops the decryption with ErrorKind::kCancelled
+  // and removes the partial output. It is checked before each write.
+  const CancellationToken* cancel = nullptr;
 };
 
 struct DecryptResult {
@@ -25,6 +30,7 @@ struct DecryptResult {
 // file that is renamed to `output_path` only after the final segment
 // verified, so a failure leaves no output file. The format is detected from
 // the magic bytes.
+// Throws Error with ErrorKind::kCancelled when options.cancel is set.
 // Throws InvalidInput for a file that is not encrypted, a wrong password or
 // identity, a truncated file or a modified segment, whose number the message
 // names. Throws IOError when a file cannot be read or written, and

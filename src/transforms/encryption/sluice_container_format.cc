@@ -96,6 +96,19 @@ std::string EncodeContainerHeader(const ContainerParams& params, const Container
   return header;
 }
 
+void CheckContainerHeaderMac(std::string_view header, const ContainerKeys& keys, std::string_view file_label) {
+  bool matches = false;
+  if (header.size() == kContainerHeaderBytes) {
+    Sha256Digest expected = HmacSha256(keys.header, header.substr(0, kContainerFieldsBytes));
+    std::string_view mac = header.substr(kContainerFieldsBytes);
+    matches = ConstantTimeEqual(expected, std::span(reinterpret_cast<const uint8_t*>(mac.data()), mac.size()));
+  }
+  if (!matches) {
+    throw InvalidInput("wrong password for " + std::string(file_label) +
+                       " (the header check failed; if the password is right, the header was modified)");
+  }
+}
+
 AeadNonce ContainerSegmentNonce(const ContainerNoncePrefix& prefix, uint64_t counter, bool last) {
   AeadNonce nonce{};
   std::copy(prefix.begin(), prefix.end(), nonce.begin());

@@ -73,6 +73,11 @@ ContainerKeys DeriveContainerKeys(std::string_view password, const ContainerPara
 // Returns the complete 80-byte header: the fields followed by their MAC.
 std::string EncodeContainerHeader(const ContainerParams& params, const ContainerKeys& keys);
 
+// Checks the MAC of an 80-byte `header` against `keys`. Throws InvalidInput
+// naming `file_label` when it does not match: the password is wrong, or the
+// header was modified (the two look alike without the right password).
+void CheckContainerHeaderMac(std::string_view header, const ContainerKeys& keys, std::string_view file_label);
+
 // Nonce of segment `counter`: prefix || counter (4 bytes, big-endian) || last.
 AeadNonce ContainerSegmentNonce(const ContainerNoncePrefix& prefix, uint64_t counter, bool last);
 

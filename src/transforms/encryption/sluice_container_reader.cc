@@ -32,12 +32,7 @@ SluiceContainerReader::~SluiceContainerReader() = default;
 
 void SluiceContainerReader::unlock(std::string_view password) {
   auto keys = std::make_unique<ContainerKeys>(DeriveContainerKeys(password, params_));
-  Sha256Digest expected = HmacSha256(keys->header, fields_);
-  auto stored = std::span(reinterpret_cast<const uint8_t*>(mac_.data()), mac_.size());
-  if (!ConstantTimeEqual(expected, stored)) {
-    throw InvalidInput("wrong password for " + file_label_ +
-                       " (the header check failed; if the password is right, the header was modified)");
-  }
+  CheckContainerHeaderMac(fields_ + mac_, *keys, file_label_);
   keys_ = std::move(keys);
 }
 

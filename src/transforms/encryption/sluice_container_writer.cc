@@ -16,9 +16,10 @@ SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
 
 SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
                                              std::string_view password,
-                                             const SluiceContainerState& state)
+                                             const SluiceContainerState& state,
+                                             std::string_view stored_header, std::string_view file_label)
     : inner_(std::move(inner)), params_(state.params) {
-  start(password, state.segments_sealed);
+  start(password, state.segments_sealed, stored_header, file_label);
 }
 
 SluiceContainerWriter::~SluiceContainerWriter() {
@@ -27,13 +28,15 @@ SluiceContainerWriter::~SluiceContainerWriter() {
   }
 }
 
-void SluiceContainerWriter::start(std::string_view password, uint64_t first_counter) {
+void SluiceContainerWriter::start(std::string_view password, uint64_t first_counter,
+                                  std::string_view stored_header, std::string_view file_label) {
   if (password.empty()) {
     throw InvalidInput("encryption password is empty; supply a non-empty password");
   }
   ValidateScryptParams(params_.scrypt, "encryption options");
 
   ContainerKeys keys = DeriveContainerKeys(password, params_);
+  if (!stored_header.empty()) CheckContainerHeaderMac(stored_header, keys, file_label);
   std::string header = EncodeContainerHeader(params_, keys);
   auto cipher = std::make_unique<AeadCipher>(AeadAlgorithm::kAes256Gcm, keys.payload);
   ContainerNoncePrefix prefix = params_.nonce_prefix;

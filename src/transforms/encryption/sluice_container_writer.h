@@ -32,8 +32,15 @@ class SluiceContainerWriter final : public ByteSink {
   // writes the header as for a new file. Otherwise the inner sink already
   // holds the header and that many segments, and the next write() must start
   // at plaintext offset segments_sealed * 65536.
+  //
+  // `stored_header`, when not empty, is the 80-byte header already in the
+  // file. Before anything is written, the password is checked against its MAC
+  // as `sluice decrypt` does, and a mismatch throws InvalidInput ("wrong
+  // password for `file_label`"), because continuing with another password
+  // would give a file that no password opens.
   SluiceContainerWriter(std::unique_ptr<ByteSink> inner, std::string_view password,
-                        const SluiceContainerState& state);
+                        const SluiceContainerState& state, std::string_view stored_header = {},
+                        std::string_view file_label = {});
 
   ~SluiceContainerWriter() override;
 
@@ -48,7 +55,8 @@ class SluiceContainerWriter final : public ByteSink {
   size_t pending_bytes() const { return sealer_->pending_bytes(); }
 
  private:
-  void start(std::string_view password, uint64_t first_counter);
+  void start(std::string_view password, uint64_t first_counter, std::string_view stored_header = {},
+             std::string_view file_label = {});
 
   std::unique_ptr<ByteSink> inner_;
   ContainerParams params_;

@@ -74,6 +74,22 @@ TEST(MemoryGovernor, TryReserveDoesNotWait) {
   EXPECT_EQ(granted.bytes(), 100u);
 }
 
+TEST(MemoryGovernor, TryResizeGrowsOnlyWithRoom) {
+  MemoryGovernor governor(1000, std::chrono::hours(1));
+  MemoryReservation held = governor.reserve(600, "batch");
+  MemoryReservation growing = governor.reserve(100, "row group");
+  EXPECT_TRUE(growing.try_resize(400));
+  EXPECT_EQ(growing.bytes(), 400u);
+  EXPECT_FALSE(growing.try_resize(500));
+  EXPECT_EQ(growing.bytes(), 400u);
+  EXPECT_EQ(governor.reserved(), 1000u);
+  EXPECT_TRUE(growing.try_resize(50));
+  EXPECT_EQ(governor.reserved(), 650u);
+  MemoryReservation empty;
+  EXPECT_TRUE(empty.try_resize(10));
+  EXPECT_EQ(empty.bytes(), 0u);
+}
+
 TEST(MemoryGovernor, ParentCountsChildReservations) {
   MemoryGovernor server(1000, milliseconds(10), "server memory limit");
   MemoryGovernor first(800, milliseconds(10), "--memory-limit", &server);

@@ -60,6 +60,31 @@ TEST(ParseSize, MalformedRejected) {
   EXPECT_THROW(ParseSize("99999999999TB"), Error);
 }
 
+TEST(ParseSize, FractionalBytesRejected) {
+  try {
+    ParseSize("0.5B", "--chunk-size");
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    std::string message = error.what();
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidOption);
+    EXPECT_NE(message.find("'0.5B'"), std::string::npos) << message;
+    EXPECT_NE(message.find("whole number"), std::string::npos) << message;
+  }
+  EXPECT_THROW(ParseSize("10.5"), Error);
+  EXPECT_EQ(ParseSize("2.0B"), 2u);
+}
+
+TEST(ParseSize, TooLargeNamesMaximum) {
+  try {
+    ParseSize("99999999TB", "--memory-limit");
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    std::string message = error.what();
+    EXPECT_NE(message.find("--memory-limit"), std::string::npos) << message;
+    EXPECT_NE(message.find("8388607TB"), std::string::npos) << message;
+  }
+}
+
 TEST(FormatSize, PicksLargestUnit) {
   EXPECT_EQ(FormatSize(100), "100B");
   EXPECT_EQ(FormatSize(8192), "8KB");

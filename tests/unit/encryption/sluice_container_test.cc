@@ -255,5 +255,44 @@ TEST(SluiceContainer, RestoredWriterContinuesFile) {
   EXPECT_EQ(first_part + second_part, expected);
 }
 
+TEST(SluiceContainer, ResumeChecksStoredHeaderPassword) {
+  std::string plaintext = Pattern(2 * kSegment + 10);
+  std::string first_part;
+  RandomSource random(3);
+  auto writer = std::make_unique<SluiceContainerWriter>(std::make_unique<MemorySink>(&first_part), "pw",
+                                                        kFastScrypt, random);
+  writer->write(plaintext);
+  SluiceContainerState state = writer->state();
+  writer->abort();
+  std::string stored_header = first_part.substr(0, kContainerHeaderBytes);
+
+  std::string output;
+  try {
+    SluiceContainerWriter resumed(std::make_unique<MemorySink>(&output), "other", state, stored_header, "out.csv.enc");
+    FAIL() << "expected a wrong-password error";
+  } catch (const Error& error) {
+    std::string message = error.what();
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidInput);
+    EXPECT_NE(message.find("wrong password for out.csv.enc"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(output.empty());
+
+  std::string continued;
+  SluiceContainerWriter resumed(std::make_unique<MemorySink>(&continued), "pw", state, stored_header, "out.csv.enc");
+  resumed.write(plaintext.substr(state.segments_sealed * kSegment));
+  resumed.commit();
+  EXPECT_EQ(Decrypt(first_part.substr(0, kContainerHeaderBytes + 2 * kSealedSegment) + continued), plaintext);
+}
+
+TEST(SluiceContainer, StoredHeaderOfWrongSizeRejected) {
+  std::string ciphertext = Encrypt(Pattern(10));
+  SluiceContainerState state;
+  state.params.scrypt = kFastScrypt;
+  std::string output;
+  EXPECT_THROW(SluiceContainerWriter(std::make_unique<MemorySink>(&output), "pw", state,
+                                     ciphertext.substr(0, kContainerHeaderBytes - 1), "x"),
+               Error);
+}
+
 }  // namespace
 }  // namespace sluice

@@ -194,5 +194,58 @@ TEST_F(JobStoreTest, DefaultDirectoryFollowsXdg) {
   if (saved != nullptr) setenv("XDG_DATA_HOME", previous.c_str(), 1);
 }
 
+TEST_F(JobStoreTest, KeepsNewestUploadState) {
+  JobStore store(dir_);
+  store.create(Record("a1"));
+  EXPECT_FALSE(store.upload_state("a1").has_value());
+
+  Checkpoint first = At(1, 1);
+  first.upload = CloudUploadState{"s3", "s3://b/k", "upload-1", 0, "", 0, {{1, 0, 100, "\"e1\""}}};
+  store.add_checkpoint("a1", first);
+  Checkpoint second = At(1, 2);
+  second.upload = first.upload;
+  second.upload->parts.push_back({2, 100, 100, "\"e2\""});
+  store.add_checkpoint("a1", second);
+  store.add_checkpoint("a1", At(1, 3));  // without upload state: the recorded one stays
+
+  std::optional<CloudUploadState> upload = store.upload_state("a1");
+  ASSERT_TRUE(upload.has_value());
+  EXPECT_EQ(upload->upload_id, "upload-1");
+  EXPECT_EQ(upload->parts.size(), 2u);
+  EXPECT_FALSE(store.checkpoints("a1").back().upload.has_value());
+
+  store.clear_upload_state("a1");
+  EXPECT_FALSE(store.upload_state("a1").has_value());
+  store.add_checkpoint("a1", second);
+  store.create(Record("a1"));
+  EXPECT_FALSE(store.upload_state("a1").has_value());
+}
+
+TEST_F(JobStoreTest, DatabaseIsPrivate) {
+  fs::create_directories(dir_);
+  { std::ofstream(dir_ / "jobs.db"); }
+  fs::permissions(dir_ / "jobs.db", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                        fs::perms::others_read);
+  JobStore store(dir_);
+  fs::perms mode = fs::status(dir_ / "jobs.db").permissions();
+  EXPECT_EQ(mode & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  EXPECT_NE(mode & fs::perms::owner_read, fs::perms::none);
+}
+
+TEST_F(JobStoreTest, CreateUnlessExistsKeepsExisting) {
+  JobStore store(dir_.string());
+  EXPECT_FALSE(store.create_unless_exists(Record("a1")).has_value());
+  store.set_state("a1", ExportState::kCompleted);
+
+  ExportRecord other = Record("a1");
+  other.format = "json";
+  std::optional<ExportRecord> existing = store.create_unless_exists(other);
+
+  ASSERT_TRUE(existing.has_value());
+  EXPECT_EQ(existing->state, ExportState::kCompleted);
+  EXPECT_EQ(store.find("a1")->format, "csv");
+  EXPECT_EQ(store.find("a1")->state, ExportState::kCompleted);
+}
+
 }  // namespace
 }  // namespace sluice

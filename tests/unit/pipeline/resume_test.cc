@@ -257,7 +257,7 @@ TEST_F(ResumeTest, CompletedExportIsNotResumed) {
 TEST_F(ResumeTest, CancelRemovesPartialOutput) {
   ExportOptions options = Options("out.csv");
   options.max_file_bytes = 100 * kKiB;
-  RunUntilFileLimit(options, 60 * 1024);
+  RunUntilFileLimit(options, 90 * 1024);
   ASSERT_FALSE(HiddenFiles().empty());
   std::vector<std::string> removed = CancelExport(options.state_dir, "e1");
   EXPECT_FALSE(removed.empty());

@@ -1,12 +1,14 @@
 #include "sinks/file_sink.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -194,6 +196,34 @@ TEST_F(FileSinkTest, NotADirectoryMessage) {
               "cannot write " + final_path +
                   ": Not a directory; create the directory or choose another destination");
   }
+}
+
+TEST_F(FileSinkTest, WriteErrorNamesErrorPath) {
+  // A file size limit makes the flush fail with EFBIG, as a full disk fails
+  // with ENOSPC. SIGXFSZ is ignored so the write returns the error.
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit small = saved;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto previous = std::signal(SIGXFSZ, SIG_IGN);
+
+  std::string message;
+  {
+    FileSink sink(dir_ + "/out.part-00001.csv");
+    sink.set_error_path(dir_ + "/out.csv");
+    sink.write(std::string(8192, 'x'));
+    try {
+      sink.commit();
+    } catch (const Error& error) {
+      message = error.what();
+    }
+  }
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, previous);
+
+  EXPECT_EQ(message, "cannot write " + dir_ + "/out.csv: File too large; free space or choose another destination");
+  EXPECT_TRUE(Entries().empty());
 }
 
 TEST(FileSinkMessages, NoSpace) {

@@ -43,6 +43,19 @@ TEST(TransformChain, ExplicitCompressionWins) {
   EXPECT_THROW(ResolveCompression(WithDestination("out.csv", "brotli")), Error);
 }
 
+TEST(TransformChain, ConflictingCodecRejected) {
+  try {
+    ResolveCompression(WithDestination("out.csv.gz", "zstd"));
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    std::string message = error.what();
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidOption);
+    EXPECT_NE(message.find("--compression zstd"), std::string::npos) << message;
+    EXPECT_NE(message.find("out.csv.gz"), std::string::npos) << message;
+  }
+  EXPECT_EQ(ResolveCompression(WithDestination("out.csv.zst", "zstd")), "zstd");
+}
+
 TEST(TransformChain, WrapsInCodec) {
   auto gzip = WrapWithTransforms(std::make_unique<MemorySink>(), WithDestination("x.gz"));
   EXPECT_NE(dynamic_cast<GzipSink*>(gzip.get()), nullptr);
