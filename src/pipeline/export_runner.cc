@@ -58,7 +58,7 @@ class StorePartListener : public PartListener {
 
   void part_committed(uint64_t number) override { store_.mark_part_committed(id_, number); }
 
-  void upload_started(const CloudUploadState& state) override { store_.record_upload_state(id_, state); }
+  void upload_changed(const CloudUploadState& state) override { store_.record_upload_state(id_, state); }
 
  private:
   JobStore& store_;

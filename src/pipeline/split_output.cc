@@ -51,7 +51,7 @@ void SplitOutput::open_part() {
   std::string path = to_stdout_ || to_cloud_ ? options_.destination : part_path(files_.size() + 1);
   chain_ = std::make_unique<OutputChain>(path, options_, &memory_);
   if (listener_ != nullptr && to_cloud_) {
-    chain_->set_upload_started([this](const CloudUploadState& state) { listener_->upload_started(state); });
+    chain_->set_upload_started([this](const CloudUploadState& state) { listener_->upload_changed(state); });
   }
   if (listener_ != nullptr && !to_stdout_ && !to_cloud_) {
     listener_->part_opened(files_.size() + 1, path, chain_->temp_path());

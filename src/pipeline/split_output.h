@@ -49,9 +49,9 @@ class PartListener {
   virtual void part_completing(const OutputFile& part, const std::string& temp_path, uint64_t number,
                                const Checkpoint* next_start) = 0;
   virtual void part_committed(uint64_t number) = 0;
-  // A cloud upload was started by the provider and can be aborted or
-  // continued from `state`.
-  virtual void upload_started(const CloudUploadState& state) { (void)state; }
+  // A cloud upload's state outside a checkpoint, once the provider has
+  // started it.
+  virtual void upload_changed(const CloudUploadState& state) { (void)state; }
 };
 
 // Resume point of the output: committed parts and the part to continue.

@@ -115,7 +115,9 @@ void MultipartSink::submit_buffer(bool last) {
   if (!started_) {
     start_upload();
     start_uploader();
-    if (started_hook_) started_hook_(upload_state());
+    // Recorded for a resume or cancel after the process dies, but an export
+    // that fails before its first checkpoint still aborts the upload itself.
+    if (started_hook_) started_hook_(current_state());
   }
   if (limits_.max_parts != 0 && next_part_ > limits_.max_parts) {
     throw InvalidOption("the upload to " + object_ + " needs more than " +
@@ -184,6 +186,13 @@ CloudUploadState MultipartSink::upload_state() {
     }
   }
   describe_upload(state);
+  return state;
+}
+
+CloudUploadState MultipartSink::current_state() {
+  bool given = state_given_;
+  CloudUploadState state = upload_state();
+  state_given_ = given;
   return state;
 }
 

@@ -94,7 +94,11 @@ class MultipartSink : public ByteSink {
   // Runs `hook` with upload_state() as soon as the provider has started the
   // upload, so a job store can record it before the first checkpoint: an
   // export killed before then still leaves an upload that resume or cancel
-  // can find and abort.
+  // can find and abort. This does not count as a checkpoint for abort().
+  // upload_state() without counting as a checkpoint: abort() still aborts
+  // an upload that no checkpoint has described.
+  CloudUploadState current_state();
+
   void set_started_hook(std::function<void(const CloudUploadState&)> hook) { started_hook_ = std::move(hook); }
 
  protected:
