@@ -163,7 +163,8 @@ void MultipartSink::abort() noexcept {
   if (closed_) return;
   closed_ = true;
   if (uploader_ != nullptr) uploader_->cancel();
-  // An upload that no checkpoint recorded cannot be found by a resume.
+  // No checkpoint describes an upload before the first one, so a resume
+  // would start over: abort it now rather than leave it pending.
   bool resumable = keep_upload_ && state_given_;
   if (started_ && !resumable && !finished_) abort_upload();
   uploader_.reset();
