@@ -146,22 +146,8 @@ bool PlanPart(const std::vector<Checkpoint>& in_part, SplitResume& output) {
     return true;
   }
 
-  // Only sealed segments are in the file: regenerate from the newest
-  // checkpoint at or before the last segment boundary.
-  uint64_t sealed = target->encryption->segments_sealed;
-  if (sealed == 0) return false;
-  uint64_t boundary = sealed * kContainerSegmentBytes;
-  const Checkpoint* replay = nullptr;
-  for (const Checkpoint& checkpoint : in_part) {
-    if (checkpoint.stream_offset <= boundary) replay = &checkpoint;
-  }
-  if (replay == nullptr) return false;
-  chain.stream_offset = replay->stream_offset;
-  chain.skip = boundary - replay->stream_offset;
-  chain.encryption = target->encryption;
-  output.replay = *replay;
-  output.chain = chain;
-  return true;
+  // Only sealed segments are in the file.
+  return PlanSealedReplay(in_part, *target, chain, output);
 }
 
 // Aborts the export's recorded upload, if any, and deletes its state. Returns the

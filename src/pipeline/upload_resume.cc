@@ -30,10 +30,15 @@ bool PlanUploadResume(const std::vector<Checkpoint>& in_part, const CloudUploadS
     return true;
   }
 
-  // The provider stores sealed segments only: regenerate the plaintext from
-  // the newest checkpoint at or before the last segment boundary, and drop
-  // what precedes the boundary.
-  uint64_t boundary = target->encryption->segments_sealed * kContainerSegmentBytes;
+  // The provider stores sealed segments only.
+  return PlanSealedReplay(in_part, *target, chain, output);
+}
+
+bool PlanSealedReplay(const std::vector<Checkpoint>& in_part, const Checkpoint& target, ChainResume chain,
+                      SplitResume& output) {
+  uint64_t sealed = target.encryption->segments_sealed;
+  if (sealed == 0) return false;
+  uint64_t boundary = sealed * kContainerSegmentBytes;
   const Checkpoint* replay = nullptr;
   for (const Checkpoint& checkpoint : in_part) {
     if (checkpoint.stream_offset <= boundary) replay = &checkpoint;
@@ -41,7 +46,7 @@ bool PlanUploadResume(const std::vector<Checkpoint>& in_part, const CloudUploadS
   if (replay == nullptr) return false;
   chain.stream_offset = replay->stream_offset;
   chain.skip = boundary - replay->stream_offset;
-  chain.encryption = target->encryption;
+  chain.encryption = target.encryption;
   output.replay = *replay;
   output.chain = chain;
   return true;

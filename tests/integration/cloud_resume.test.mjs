@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN } from './helpers.mjs';
+import { EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, seededRandom } from './helpers.mjs';
 import { startFaultProxy } from './fault_proxy.mjs';
 import {
   cleanEnv, localExport, runSluiceAsync, sha256, startAzurite, startGcs, startS3, tempDirFor,
@@ -37,18 +37,6 @@ const PASSWORD = 'cloud-resume-password';
 // reference export takes them too, because every checkpoint ends a
 // compression frame.
 const CHECKPOINT_FLAGS = ['--chunk-size', '64KB', '--checkpoint-interval', '512KB'];
-
-// mulberry32, as in resume_kill.test.mjs: kill points repeat across runs.
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function killDelays(name, durationMs) {
   const random = seededRandom(SEED ^ crypto.createHash('sha256').update(name).digest().readUInt32LE(0));

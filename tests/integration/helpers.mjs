@@ -367,3 +367,16 @@ export function progressEvents(stderr) {
 export function hasCommand(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 }
+
+// mulberry32: a small seeded generator, so seeded choices such as kill
+// points repeat across runs.
+export function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

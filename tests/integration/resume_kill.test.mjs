@@ -36,6 +36,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
   EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, VEGA_DIR, exportOk, listDir, query, runSluice, sqlString, tempDir,
+  seededRandom,
 } from './helpers.mjs';
 
 const KILL_POINTS = Number(process.env.SLUICE_RESUME_KILL_POINTS || 20);
@@ -56,18 +57,6 @@ const KILLED_EXPORT_NICE = 10;
 
 // Small chunks and a small checkpoint interval give many checkpoints.
 const CHECKPOINT_FLAGS = ['--chunk-size', '8KB', '--checkpoint-interval', '32KB'];
-
-// mulberry32: a small seeded generator, so kill points repeat across runs.
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A seed for one combination, so adding a combination does not move the
 // kill points of the others.
