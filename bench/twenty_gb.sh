@@ -110,7 +110,7 @@ for size in "${sizes[@]}"; do
     mkdir -p "$run_dir"
 
     # The encrypted NDJSON takes about 1.6 times the CSV text (measured on
-    # 1M rows), so every run asks for 1.7 times its size free.
+    # 1M rows), so every run requires 1.7 times its size free.
     needed_kib="$(awk -v gb="$size" 'BEGIN { printf "%d", gb * 1e9 * 1.7 / 1024 }')"
     free_kib="$(df -Pk "$work" | awk 'NR == 2 { print $4 }')"
     if ((free_kib < needed_kib)); then

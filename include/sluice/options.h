@@ -168,8 +168,8 @@ struct ExportOptions {
   bool allow_changed_source = false;
 
   // A budget shared with other exports, such as a server's; the export's own
-  // budget (memory_limit) counts against it too. Null: the export's budget
-  // stands alone. Not saved in the job store.
+  // budget (memory_limit) counts against it too. Null: the export's budget is
+  // the only limit. Not saved in the job store.
   MemoryGovernor* shared_memory = nullptr;
 };
 

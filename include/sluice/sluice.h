@@ -49,7 +49,7 @@ struct ExportResult {
   std::string manifest_path;               // set when the export was split into parts
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;             // the process's peak resident memory
-  uint64_t peak_reserved_bytes = 0;        // the most this export held from its memory budget
+  uint64_t peak_reserved_bytes = 0;        // maximum reserved from the export's memory budget
 };
 
 class CancellationToken {

@@ -75,9 +75,9 @@ std::string ReusedIdMessage(const ExportRecord& existing) {
 }
 
 
-// Starts an export from the beginning. With `replace_record` the job store
-// already holds the id (a resume that starts over) and its record is
-// replaced; otherwise a reused id is refused.
+// Starts an export from the beginning. With `replace_record`, the job store
+// already contains the id (a resume that starts over) and its record is
+// replaced. Otherwise a reused id is rejected.
 ExportResult StartExport(const ExportOptions& given_options, const ProgressCallback& on_progress,
                          const CancellationToken* cancel, bool replace_record) {
   std::string format = ValidateExportOptions(given_options);

@@ -334,8 +334,8 @@ void JobStore::insert_checkpoint(const std::string& id, const Checkpoint& checkp
   // Parts still uploading are not durable, so the checkpoint a cloud resume
   // continues from may be many checkpoints back (up to part size x parts in
   // flight of output).
-  int64_t kept = checkpoint.upload ? kKeptUploadCheckpoints : kKeptCheckpoints;
-  older.bind(id).bind(id).bind(kept).step();
+  int64_t keep_count = checkpoint.upload ? kKeptUploadCheckpoints : kKeptCheckpoints;
+  older.bind(id).bind(id).bind(keep_count).step();
 
   if (checkpoint.upload) {
     Statement upload(db_, "INSERT OR REPLACE INTO uploads (export_id, data) VALUES (?, ?)");

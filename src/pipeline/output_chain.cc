@@ -42,7 +42,7 @@ void ReadPrefixInto(const std::string& path, uint64_t length, ByteSink& sink) {
 }
 
 // Returns the Sluice container header at the start of a partial file, or ""
-// when the file holds less than a whole header.
+// when the file is shorter than a whole header.
 std::string ReadStoredHeader(const std::string& path, uint64_t length) {
   if (length < kContainerHeaderBytes) return "";
   std::string header;

@@ -1,8 +1,8 @@
 // FdWriteBuffer: the write buffer shared by the sinks that write to a file
 // descriptor. Small writes gather in a 1 MiB buffer. A full buffer goes to a
-// background thread that writes it while the caller fills a second one, so
-// the kernel's copy into the page cache (a sixth of a Parquet export's CPU
-// time when profiled) runs beside encoding instead of after it.
+// background thread that writes it while the caller fills a second one.
+// The kernel's copy into the page cache, a sixth of a Parquet export's CPU
+// time in one profile (bench/NOTES.md), then overlaps encoding.
 //
 // Short writes and EINTR are retried. A failed background write is reported
 // by the next append() or flush(). At most 2 MiB are held: the buffer being
@@ -50,7 +50,7 @@ class FdWriteBuffer {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::thread thread_;       // started by the first full buffer
-  bool pending_ = false;     // writing_ holds bytes for the thread
+  bool pending_ = false;     // writing_ contains bytes for the thread
   size_t pending_bytes_ = 0;
   int pending_fd_ = -1;
   int error_ = 0;            // errno of a failed background write

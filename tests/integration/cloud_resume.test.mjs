@@ -41,9 +41,9 @@ const CHECKPOINT_FLAGS = ['--chunk-size', '64KB', '--checkpoint-interval', '512K
 function killDelays(name, durationMs) {
   const random = seededRandom(SEED ^ crypto.createHash('sha256').update(name).digest().readUInt32LE(0));
   // NOTE: kills stay in the first half of the run. A kill after
-  // CompleteMultipartUpload succeeded but before the job store marked the
-  // export complete sometimes makes the resume fail against s3rver (HTTP
-  // 500 on a second CompleteMultipartUpload); that case is not handled yet.
+  // CompleteMultipartUpload succeeded, but before the job store marked the
+  // export complete, sometimes makes the resume fail against s3rver with
+  // HTTP 500 on a second CompleteMultipartUpload. That case is not handled yet.
   return Array.from({ length: KILL_POINTS }, () => Math.round(durationMs * (0.05 + 0.45 * random())));
 }
 
@@ -121,7 +121,7 @@ async function checkKillAndResume(t, target, { source, name, flags = [] }) {
       killed += 1;
       let resumed = await runSluiceAsync(['resume', id], env(stateDir));
       // A kill during CompleteMultipartUpload can leave s3rver assembling the
-      // object while the resume completes it again; s3rver then answers 500.
+      // object while the resume completes it again; s3rver then returns HTTP 500.
       // The failed resume stays resumable, and a second one finds the object.
       if (resumed.code !== 0 && /CompleteMultipartUpload .* HTTP 500/.test(resumed.stderr)) {
         t.diagnostic(`second resume after: ${resumed.stderr.trim().split('\n').pop()}`);

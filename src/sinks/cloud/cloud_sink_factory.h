@@ -20,7 +20,7 @@ std::unique_ptr<MultipartSink> MakeCloudSink(const std::string& destination, con
 
 // Returns how many bytes of the unfinished upload `state` describes the
 // provider has stored from offset 0 (see MultipartSink::reopen_upload). For GCS
-// this asks the session; for S3 and Azure it checks the recorded parts.
+// this queries the session. For S3 and Azure it checks the recorded parts.
 uint64_t CloudStoredBytes(const CloudUploadState& state, const ExportOptions& options);
 
 // Aborts the unfinished upload `state` describes: S3 AbortMultipartUpload,

@@ -191,9 +191,9 @@ CloudUploadState MultipartSink::upload_state() {
 }
 
 CloudUploadState MultipartSink::current_state() {
-  bool given = state_given_;
+  bool was_described = state_given_;
   CloudUploadState state = upload_state();
-  state_given_ = given;
+  state_given_ = was_described;
   return state;
 }
 

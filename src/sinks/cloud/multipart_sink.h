@@ -91,14 +91,13 @@ class MultipartSink : public ByteSink {
   // anyway, because no checkpoint can have recorded it.
   void keep_upload(bool keep) { keep_upload_ = keep; }
 
-  // Runs `hook` with upload_state() as soon as the provider has started the
-  // upload, so a job store can record it before the first checkpoint: an
-  // export killed before then still leaves an upload that resume or cancel
-  // can find and abort. This does not count as a checkpoint for abort().
-  // upload_state() without counting as a checkpoint: abort() still aborts
-  // an upload that no checkpoint has described.
+  // Returns upload_state() without counting as a checkpoint, so abort() still
+  // aborts an upload that no checkpoint has described.
   CloudUploadState current_state();
 
+  // Sets a hook that receives current_state() once the provider has started
+  // the upload. A job store records it there, so resume or cancel can find an
+  // upload whose export was killed before its first checkpoint.
   void set_started_hook(std::function<void(const CloudUploadState&)> hook) { started_hook_ = std::move(hook); }
 
  protected:
