@@ -6,6 +6,7 @@
 #   bench/avro_xlsx.sh    Avro against avsc and XLSX against exceljs
 #   bench/encryption.sh   the cipher alone, and an export with and without --encrypt
 #   bench/cloud.sh        uploads to s3rver and Azurite against a local file
+#   bench/checkpoints.sh  exports with and without checkpoints
 # Every comparison runs in paired A/B order, --runs times per side
 # (bench/lib/compare.sh). The table goes to standard output and replaces the
 # generated "run_all" section of the results file (default bench/RESULTS.md).
@@ -16,7 +17,7 @@
 #                  Avro and XLSX as in bench/avro_xlsx.sh); use a smaller N,
 #                  such as 100000, for a quick check
 #   --runs N       runs per side of each comparison (default 3)
-#   --only NAMES   comma-separated subset of engine,parquet,avro_xlsx,encryption,cloud
+#   --only NAMES   comma-separated subset of engine,parquet,avro_xlsx,encryption,cloud,checkpoints
 #   --output FILE  results file to update (default bench/RESULTS.md)
 # Environment: SLUICE_BIN (default build/release/sluice), BENCH_DIR (default
 # /tmp/sluice-bench; 10M rows need about 9 GB free there), DUCKDB_THREADS.
@@ -26,7 +27,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 rows=""
 runs=3
-only="engine,parquet,avro_xlsx,encryption,cloud"
+only="engine,parquet,avro_xlsx,encryption,cloud,checkpoints"
 output="$here/RESULTS.md"
 command_line="bench/run_all.sh $*"
 
@@ -44,8 +45,8 @@ while (($# > 0)); do
   esac
 done
 for name in ${only//,/ }; do
-  [[ "$name" =~ ^(engine|parquet|avro_xlsx|encryption|cloud)$ ]] || {
-    echo "bench: unknown benchmark '$name' in --only; use engine, parquet, avro_xlsx, encryption or cloud" >&2
+  [[ "$name" =~ ^(engine|parquet|avro_xlsx|encryption|cloud|checkpoints)$ ]] || {
+    echo "bench: unknown benchmark '$name' in --only; use engine, parquet, avro_xlsx, encryption, cloud or checkpoints" >&2
     exit 2
   }
 done
@@ -90,6 +91,9 @@ fi
 if selected cloud; then
   BENCH_DIR="$work/cloud" "$here/cloud.sh" "${rows:-10000000}" >/dev/null
   rm -rf "$work/cloud"
+fi
+if selected checkpoints; then
+  "$here/checkpoints.sh" "${rows:-10000000}" >/dev/null
 fi
 
 elapsed_seconds="$((SECONDS - started_seconds))"

@@ -32,7 +32,8 @@ class MemoryReservation {
   MemoryReservation& operator=(MemoryReservation&& other) noexcept;
   ~MemoryReservation() { release(); }
 
-  // Changes the reserved amount; growing may wait or throw like reserve().
+  // Changes the reserved amount; growing may wait or throw like reserve(),
+  // and fails at once when `bytes` alone exceeds the limit.
   void resize(uint64_t bytes);
   // Grows or shrinks without waiting, like try_reserve(). Returns false and
   // keeps the current amount when growing finds no room. Like resize(), it
@@ -63,6 +64,9 @@ class MemoryGovernor {
   // Reserves `bytes` for `purpose` (such as "Parquet row group"), waiting up
   // to the grace period for room. Throws Error(kMemoryLimit) when the
   // circuit breaker trips, and at once when `bytes` alone exceeds the limit.
+  // When the purpose ends with the setting that sizes the buffer, as in
+  // "cloud upload part buffer (--cloud-part-size)", that message suggests
+  // lowering the setting.
   MemoryReservation reserve(uint64_t bytes, const std::string& purpose);
 
   // Reserves without waiting; returns an empty reservation when there is no
@@ -78,7 +82,11 @@ class MemoryGovernor {
  private:
   friend class MemoryReservation;
 
-  void acquire(uint64_t bytes, const std::string& purpose, bool wait);
+  // Takes `bytes` more for a reservation whose new size is `total` bytes.
+  void acquire(uint64_t bytes, const std::string& purpose, bool wait, uint64_t total);
+  // The same, waiting at most `grace` for room.
+  void acquire(uint64_t bytes, const std::string& purpose, bool wait, uint64_t total,
+               std::chrono::milliseconds grace);
   void release(uint64_t bytes);
   void release_local(uint64_t bytes);  // this governor only, not the parent
 

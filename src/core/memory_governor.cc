@@ -28,7 +28,7 @@ MemoryReservation& MemoryReservation::operator=(MemoryReservation&& other) noexc
 void MemoryReservation::resize(uint64_t bytes) {
   if (governor_ == nullptr) return;
   if (bytes > bytes_) {
-    governor_->acquire(bytes - bytes_, purpose_, true);
+    governor_->acquire(bytes - bytes_, purpose_, true, bytes);
   } else if (bytes < bytes_) {
     governor_->release(bytes_ - bytes);
   }
@@ -39,7 +39,7 @@ bool MemoryReservation::try_resize(uint64_t bytes) {
   if (governor_ == nullptr) return true;
   if (bytes > bytes_) {
     try {
-      governor_->acquire(bytes - bytes_, purpose_, false);
+      governor_->acquire(bytes - bytes_, purpose_, false, bytes);
     } catch (const Error& error) {
       if (error.kind() != ErrorKind::kMemoryLimit) throw;
       return false;
@@ -61,13 +61,13 @@ MemoryGovernor::MemoryGovernor(uint64_t limit_bytes, std::chrono::milliseconds g
     : limit_(limit_bytes), grace_period_(grace_period), setting_(std::move(setting)), parent_(parent) {}
 
 MemoryReservation MemoryGovernor::reserve(uint64_t bytes, const std::string& purpose) {
-  acquire(bytes, purpose, true);
+  acquire(bytes, purpose, true, bytes);
   return MemoryReservation(this, bytes, purpose);
 }
 
 MemoryReservation MemoryGovernor::try_reserve(uint64_t bytes, const std::string& purpose) {
   try {
-    acquire(bytes, purpose, false);
+    acquire(bytes, purpose, false, bytes);
   } catch (const Error& error) {
     if (error.kind() != ErrorKind::kMemoryLimit) throw;
     return MemoryReservation();
@@ -75,20 +75,28 @@ MemoryReservation MemoryGovernor::try_reserve(uint64_t bytes, const std::string&
   return MemoryReservation(this, bytes, purpose);
 }
 
-void MemoryGovernor::acquire(uint64_t bytes, const std::string& purpose, bool wait) {
+void MemoryGovernor::acquire(uint64_t bytes, const std::string& purpose, bool wait, uint64_t total) {
+  acquire(bytes, purpose, wait, total, grace_period_);
+}
+
+void MemoryGovernor::acquire(uint64_t bytes, const std::string& purpose, bool wait, uint64_t total,
+                             std::chrono::milliseconds grace) {
   if (bytes == 0) return;
-  if (bytes > limit_) {
+  // A reservation that alone passes the limit can never be granted, so it
+  // fails without waiting for others to release memory.
+  if (total > limit_) {
+    bool names_setting = purpose.find("(--") != std::string::npos;
     throw Error(ErrorKind::kMemoryLimit,
-                "memory limit exceeded: " + purpose + " needs " + FormatSize(bytes) + " but " + setting_ +
+                "memory limit exceeded: " + purpose + " needs " + FormatSize(total) + " but " + setting_ +
                     " is " + FormatSize(limit_) + "; raise " + setting_ +
-                    " or make that buffer smaller with the setting in brackets");
+                    (names_setting ? " or make that buffer smaller with the setting in brackets" : ""));
   }
 
   std::unique_lock<std::mutex> lock(mutex_);
   uint64_t ticket = next_ticket_++;
   queue_.push_back(ticket);
   auto fits = [&] { return queue_.front() == ticket && reserved_ + bytes <= limit_; };
-  bool granted = wait ? released_.wait_for(lock, grace_period_, fits) : fits();
+  bool granted = wait ? released_.wait_for(lock, grace, fits) : fits();
   queue_.erase(std::find(queue_.begin(), queue_.end(), ticket));
   if (!granted) {
     released_.notify_all();  // the next waiter may now be at the front
@@ -98,7 +106,7 @@ void MemoryGovernor::acquire(uint64_t bytes, const std::string& purpose, bool wa
                 "memory limit exceeded: " + purpose + " needs " + FormatSize(bytes) + " more while " +
                     FormatSize(held) + " of the " + setting_ + " of " + FormatSize(limit_) +
                     " is in use and none was released within " +
-                    std::to_string(grace_period_.count()) + " ms; raise " + setting_ +
+                    std::to_string(grace.count()) + " ms; raise " + setting_ +
                     " or run fewer exports at once (the export can be resumed)");
   }
   reserved_ += bytes;
@@ -108,7 +116,10 @@ void MemoryGovernor::acquire(uint64_t bytes, const std::string& purpose, bool wa
 
   if (parent_ != nullptr) {
     try {
-      parent_->acquire(bytes, purpose, wait);
+      // The export's own grace period, not the parent's: an export that
+      // gives up sooner must not hold its place in the parent's queue, where
+      // every export behind it would wait for as long as the parent allows.
+      parent_->acquire(bytes, purpose, wait, total, std::min(grace, parent_->grace_period_));
     } catch (...) {
       release_local(bytes);
       throw;

@@ -134,6 +134,7 @@ void CsvWriter::write_batch(const Batch& batch) {
   size_t rows = batch.num_rows();
   for (size_t row = 0; row < rows; ++row) {
     encode_row(batch, row);
+    reservation_.cover(buffer_.capacity());
     if (buffer_.size() >= kFlushBytes) flush();
   }
   flush();
@@ -239,6 +240,10 @@ void CsvWriter::flush() {
   if (buffer_.empty()) return;
   sink_->write(buffer_);
   buffer_.clear();
+  if (buffer_.capacity() > 2 * kFlushBytes) {
+    buffer_.shrink_to_fit();  // give back the memory of a long row
+    reservation_.cover(buffer_.capacity());
+  }
 }
 
 void CsvWriter::append_bool(const Column& column, size_t row) {

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "core/buffer_reservation.h"
 #include "formats/format_writer.h"
 #include "formats/value_text.h"
 #include "sluice/options.h"
@@ -56,6 +57,13 @@ class CsvWriter : public FormatWriter {
 
   // String cells (and column names) changed by the formula guard.
   uint64_t altered_values() const override { return altered_values_; }
+
+  // Reserves the output buffer from `memory` (null: no budget) once a long
+  // row grows it past kUnreservedBufferBytes (rows are flushed at 1 MiB).
+  // NOTE: a row's encoded size is only known once it is encoded, so the
+  // reservation follows each row: one row may pass the limit before
+  // write_batch() throws Error(kMemoryLimit).
+  void set_memory_governor(MemoryGovernor* memory) { reservation_.set_governor(memory, buffer_.capacity()); }
 
  private:
   // Appends the unquoted text of a non-null, non-string value.
@@ -93,6 +101,7 @@ class CsvWriter : public FormatWriter {
   ByteSink* sink_ = nullptr;
   std::vector<ColumnPlan> plans_;
   std::string buffer_;   // encoded rows not yet handed to the sink
+  BufferReservation reservation_{"CSV writer output buffer"};  // covers buffer_.capacity()
   std::string scratch_;  // a field being rewritten with quotes or a guard
   uint64_t altered_values_ = 0;
 };

@@ -33,6 +33,19 @@ class FormatWriter {
   // part's size.
   virtual uint64_t buffered_bytes() const { return 0; }
 
+  // Estimated bytes that finish() would still hand to the sink: the buffered
+  // bytes plus the format's trailer (the Parquet footer, the whole XLSX zip).
+  // Split outputs add it to the bytes already written to decide where a part
+  // ends. Compressed sizes are known only after compression, so a writer
+  // that compresses errs on the high side where it can.
+  virtual uint64_t pending_output_bytes() const { return buffered_bytes(); }
+
+  // Hands the buffered bytes to the sink where the format can do so in the
+  // middle of a file (Parquet closes the open row group), so that
+  // pending_output_bytes() shrinks to the trailer. Returns false when nothing
+  // was buffered or the format cannot.
+  virtual bool flush_buffered() { return false; }
+
   // Values the writer changed to keep the output valid (for example XLSX
   // cells cut at Excel's text limit), reported in the export summary.
   virtual uint64_t altered_values() const { return 0; }

@@ -63,6 +63,7 @@ void JsonWriter::write_batch(const Batch& batch) {
   size_t rows = batch.num_rows();
   for (size_t row = 0; row < rows; ++row) {
     encode_row(batch, row);
+    reservation_.cover(buffer_.capacity());
     if (buffer_.size() >= kFlushBytes) flush();
   }
   flush();
@@ -139,6 +140,10 @@ void JsonWriter::flush() {
   if (buffer_.empty()) return;
   sink_->write(buffer_);
   buffer_.clear();
+  if (buffer_.capacity() > 2 * kFlushBytes) {
+    buffer_.shrink_to_fit();  // give back the memory of a long row
+    reservation_.cover(buffer_.capacity());
+  }
 }
 
 }  // namespace sluice

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/buffer_reservation.h"
 #include "formats/format_writer.h"
 #include "sluice/options.h"
 
@@ -43,6 +44,13 @@ class JsonWriter : public FormatWriter {
   std::optional<std::string> checkpoint_state() override;
   void restore(const Schema& schema, ByteSink& sink, const std::string& state) override;
 
+  // Reserves the output buffer from `memory` (null: no budget) once a long
+  // row grows it past kUnreservedBufferBytes (rows are flushed at 1 MiB).
+  // NOTE: a row's encoded size is only known once it is encoded, so the
+  // reservation follows each row: one row may pass the limit before
+  // write_batch() throws Error(kMemoryLimit).
+  void set_memory_governor(MemoryGovernor* memory) { reservation_.set_governor(memory, buffer_.capacity()); }
+
   // Strings that held bytes outside valid UTF-8.
   uint64_t altered_values() const override { return altered_values_; }
 
@@ -60,6 +68,7 @@ class JsonWriter : public FormatWriter {
   std::string row_open_;                   // text before the first key of a row
   std::string row_close_;                  // text after the last value of a row
   std::string buffer_;
+  BufferReservation reservation_{"JSON writer output buffer"};  // covers buffer_.capacity()
   uint64_t rows_written_ = 0;
   uint64_t altered_values_ = 0;
 };

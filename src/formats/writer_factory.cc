@@ -74,12 +74,17 @@ std::unique_ptr<FormatWriter> MakeFormatWriter(const std::string& format,
     // character, as a .tsv source is read.
     CsvWriteOptions csv = options.csv_write;
     if (EndsWith(InnerPath(options.destination), ".tsv") && csv.delimiter == ',') csv.delimiter = '\t';
-    return std::make_unique<CsvWriter>(csv);
+    auto writer = std::make_unique<CsvWriter>(csv);
+    writer->set_memory_governor(memory);
+    return writer;
   }
-  if (format == "ndjson") return std::make_unique<JsonWriter>(false, options.json_write);
-  if (format == "json") return std::make_unique<JsonWriter>(true, options.json_write);
+  if (format == "ndjson" || format == "json") {
+    auto writer = std::make_unique<JsonWriter>(format == "json", options.json_write);
+    writer->set_memory_governor(memory);
+    return writer;
+  }
   if (format == "parquet") return MakeParquetWriter(options, memory);
-  if (format == "avro") return MakeAvroWriter(options);
+  if (format == "avro") return MakeAvroWriter(options, memory);
   if (format == "xlsx") return MakeXlsxWriter(options);
   throw InvalidOption("unknown output format '" + format + "': use one of " + SupportedFormats());
 }

@@ -10,8 +10,9 @@
 
 namespace sluice {
 
-// REQUIRES: format is one of the names SupportedFormats() lists. A writer
-// with large buffers (Parquet) reserves them from `memory` unless it is null.
+// REQUIRES: format is one of the names SupportedFormats() lists. Parquet,
+// Avro, CSV and JSON writers reserve their buffers from `memory` unless it
+// is null.
 std::unique_ptr<FormatWriter> MakeFormatWriter(const std::string& format,
                                                const ExportOptions& options,
                                                MemoryGovernor* memory = nullptr);

@@ -53,6 +53,8 @@ std::string CheckpointToJson(const Checkpoint& checkpoint) {
       {"partRows", checkpoint.part_rows},
       {"bytesPerRow", checkpoint.bytes_per_row},
       {"transformRatio", checkpoint.transform_ratio},
+      {"emptyPartBytes", checkpoint.empty_part_bytes},
+      {"flushedNearLimit", checkpoint.flushed_near_limit},
       {"alteredValues", checkpoint.altered_values},
   };
   if (checkpoint.encryption) {
@@ -85,6 +87,10 @@ Checkpoint CheckpointFromJson(const std::string& text) {
     checkpoint.bytes_per_row = json.at("bytesPerRow").get<double>();
     checkpoint.transform_ratio = json.at("transformRatio").get<double>();
     checkpoint.altered_values = json.at("alteredValues").get<uint64_t>();
+    // Absent from checkpoints of earlier versions; the defaults only make
+    // the part's estimate per row a little larger.
+    if (json.contains("emptyPartBytes")) checkpoint.empty_part_bytes = json.at("emptyPartBytes").get<uint64_t>();
+    if (json.contains("flushedNearLimit")) checkpoint.flushed_near_limit = json.at("flushedNearLimit").get<bool>();
     if (json.contains("encryption")) {
       const nlohmann::json& encryption = json.at("encryption");
       std::string fields = FromHex(encryption.at("containerFields").get<std::string>());

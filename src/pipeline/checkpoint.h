@@ -40,6 +40,8 @@ struct Checkpoint {
   uint64_t part_rows = 0;
   double bytes_per_row = 0;
   double transform_ratio = 1.0;
+  uint64_t empty_part_bytes = 0;    // the part's header and trailer estimate before its first row
+  bool flushed_near_limit = false;  // the writer's buffer was written out early as the part filled up
   uint64_t altered_values = 0;      // values altered in the parts already closed
 
   // The unfinished upload of a cloud destination. The job store keeps only

@@ -104,9 +104,12 @@ ExportResult StartExport(const ExportOptions& given_options, const ProgressCallb
     }
   }
 
+  // Made before the source, so the reader's buffers count from the first
+  // byte read, and destroyed after it.
+  std::unique_ptr<MemoryGovernor> memory = NewExportMemoryGovernor(options);
   std::unique_ptr<Source> source;
   try {
-    source = OpenSource(options);
+    source = OpenSource(options, memory.get());
   } catch (const Error& error) {
     if (store) store->set_state(options.export_id, ExportState::kFailed, error.what());
     throw;
@@ -118,7 +121,7 @@ ExportResult StartExport(const ExportOptions& given_options, const ProgressCallb
   if (store) {
     store->set_source_info(options.export_id, SourceFingerprint(options, *source), run_record.resumable);
   }
-  return RunPipeline(options, format, *source, RunStart{}, run_record, on_progress, cancel);
+  return RunPipeline(options, format, *source, RunStart{}, run_record, on_progress, cancel, memory.get());
 }
 
 }  // namespace

@@ -80,6 +80,17 @@ const Batch& SkipRows(const Batch& batch, uint64_t skip, Batch& slice) {
   return slice;
 }
 
+// The source's row count: reported, else extrapolated from the share of
+// the input read so far, else 0 (unknown).
+uint64_t ExpectedRows(const SourceProgress& progress) {
+  if (progress.total_rows) return *progress.total_rows;
+  if (progress.total_bytes && progress.bytes_read > 0) {
+    return static_cast<uint64_t>(static_cast<double>(progress.rows_read) * static_cast<double>(*progress.total_bytes) /
+                                 static_cast<double>(progress.bytes_read));
+  }
+  return 0;
+}
+
 // Fails early, naming the destination itself, when its directory is missing:
 // the sink would otherwise report the name of the part it writes first.
 void CheckDestinationDirectory(const std::string& destination) {
@@ -135,17 +146,27 @@ uint64_t CheckpointIntervalChunks(const ExportOptions& options) {
   return std::max<uint64_t>(1, options.checkpoint_bytes / options.chunk_bytes);
 }
 
+std::unique_ptr<MemoryGovernor> NewExportMemoryGovernor(const ExportOptions& options) {
+  return std::make_unique<MemoryGovernor>(options.memory_limit, std::chrono::milliseconds(options.memory_grace_ms),
+                                          "--memory-limit", options.shared_memory);
+}
+
 ExportResult RunPipeline(const ExportOptions& options, const std::string& format, Source& source,
                          const RunStart& start, const RunRecord& record,
-                         const ProgressCallback& on_progress, const CancellationToken* cancel) {
+                         const ProgressCallback& on_progress, const CancellationToken* cancel,
+                         MemoryGovernor* budget) {
   auto started = std::chrono::steady_clock::now();
   const std::string& id = options.export_id;
   JobStore* store = record.store;
   bool checkpoints_recorded = store != nullptr && record.resumable;
 
   // The export's budget: every large buffer of this run is reserved from it.
-  MemoryGovernor memory(options.memory_limit, std::chrono::milliseconds(options.memory_grace_ms),
-                        "--memory-limit", options.shared_memory);
+  std::unique_ptr<MemoryGovernor> own_budget;
+  if (budget == nullptr) {
+    own_budget = NewExportMemoryGovernor(options);
+    budget = own_budget.get();
+  }
+  MemoryGovernor& memory = *budget;
 
   if (!start.source_position.empty()) source.seek(start.source_position);
   const Schema& schema = source.schema();
@@ -187,6 +208,7 @@ ExportResult RunPipeline(const ExportOptions& options, const std::string& format
       }
       skip = 0;
       output.write_batch(rows);
+      output.check_cloud_object_size(ExpectedRows(batch->progress));
       records += rows.num_rows();
       ++chunk;
 

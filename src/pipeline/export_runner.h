@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "pipeline/job_store.h"
 #include "pipeline/split_output.h"
+#include "sluice/memory_governor.h"
 #include "sluice/sluice.h"
 #include "sources/source.h"
 
@@ -41,9 +43,16 @@ ExportResult RestartExport(const ExportOptions& options, const ProgressCallback&
 // resumable export that failed with an I/O, source or memory-limit error
 // keeps its partial file and committed parts for a resume. The store's state
 // is set to completed, failed or cancelled at the end.
+// `budget` is the export's memory budget, which the source's buffers may
+// already count against; null makes one from the options.
 ExportResult RunPipeline(const ExportOptions& options, const std::string& format, Source& source,
                          const RunStart& start, const RunRecord& record,
-                         const ProgressCallback& on_progress, const CancellationToken* cancel);
+                         const ProgressCallback& on_progress, const CancellationToken* cancel,
+                         MemoryGovernor* budget = nullptr);
+
+// Makes an export's memory budget: options.memory_limit, waiting up to
+// options.memory_grace_ms, counted against options.shared_memory when set.
+std::unique_ptr<MemoryGovernor> NewExportMemoryGovernor(const ExportOptions& options);
 
 // Chunks between checkpoints for the options, or 0 for none.
 uint64_t CheckpointIntervalChunks(const ExportOptions& options);

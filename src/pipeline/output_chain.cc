@@ -60,8 +60,9 @@ std::string ReadStoredHeader(const std::string& path, uint64_t length) {
 
 }  // namespace
 
-OutputChain::OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory) {
-  reserve_transform_buffers(options, memory);
+OutputChain::OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory,
+                         const std::string& temp_tag) {
+  reserve_transform_buffers(options, IsCloudDestination(final_path), memory);
   std::unique_ptr<ByteSink> sink;
   if (final_path == "-") {
     sink = std::make_unique<StdoutSink>();
@@ -71,10 +72,12 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
   } else if (IsCloudDestination(final_path)) {
     std::unique_ptr<MultipartSink> upload = MakeCloudSink(final_path, options);
     upload->set_memory_governor(memory);
+    // The container header, for a resume to check its password against.
+    if (options.encryption.mode == EncryptionMode::kSluice) upload->record_head(kContainerHeaderBytes);
     upload_ = upload.get();
     sink = std::move(upload);
   } else {
-    auto file = std::make_unique<FileSink>(final_path);
+    auto file = std::make_unique<FileSink>(final_path, temp_tag);
     file_ = file.get();
     sink = std::move(file);
   }
@@ -101,12 +104,16 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
   if (options.encryption.mode == EncryptionMode::kAge) {
     throw Error(ErrorKind::kInternal, "an age-encrypted part cannot be continued mid-file");
   }
-  reserve_transform_buffers(options, memory);
+  reserve_transform_buffers(options, resume.upload.has_value(), memory);
   std::unique_ptr<HashingSink> hashing;
   if (resume.upload) {
     // The provider keeps the bytes before output_offset; they are not read back.
     std::unique_ptr<MultipartSink> upload = MakeCloudSink(resume.upload->object, options);
     upload->set_memory_governor(memory);
+    if (options.encryption.mode == EncryptionMode::kSluice) upload->record_head(kContainerHeaderBytes);
+    // Until the chain is built, a failure (such as a wrong password) keeps
+    // the upload, so the resume can be run again.
+    upload->keep_upload(true);
     upload_ = upload.get();
     upload_->resume_upload(*resume.upload, resume.output_offset);
     upload_base_ = resume.output_offset;
@@ -132,10 +139,15 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
     ValidateEncryptionOptions(options.encryption);
     MemoryReservation scrypt;
     if (memory != nullptr) scrypt = memory->reserve(KeyDerivationMemoryBytes(options.encryption), "scrypt key derivation");
-    // NOTE: the password of a resumed upload is not checked against the
-    // stored header, because that would mean downloading the object's start.
-    std::string stored_header =
-        resume.upload ? std::string() : ReadStoredHeader(resume.temp_path, resume.output_offset);
+    // An upload's header is the one recorded with its state. States
+    // recorded before the header was kept have none, and then the password
+    // is not checked.
+    std::string stored_header;
+    if (!resume.upload) {
+      stored_header = ReadStoredHeader(resume.temp_path, resume.output_offset);
+    } else if (resume.upload->head.size() == kContainerHeaderBytes) {
+      stored_header = resume.upload->head;
+    }
     pending_ = std::make_unique<SluiceContainerWriter>(std::move(hashing), options.encryption.password,
                                                        *resume.encryption, stored_header, final_path);
     container_ = static_cast<SluiceContainerWriter*>(pending_.get());
@@ -156,24 +168,57 @@ void OutputChain::wrap_above_encryption(const ExportOptions& options, uint64_t s
   compression_only.encryption = EncryptionOptions{};
   top_ = WrapWithTransforms(std::move(counter), compression_only);
   compression_ = dynamic_cast<CompressionSink*>(top_.get());
+  if (upload_ != nullptr) return;
+
+  auto background = std::make_unique<BackgroundSink>(std::move(top_));
+  background_ = background.get();
+  passed_bytes_.store(hashing_->bytes_written(), std::memory_order_relaxed);
+  background_->set_after_each_buffer(
+      [this] { passed_bytes_.store(hashing_->bytes_written(), std::memory_order_relaxed); });
+  top_ = std::move(background);
 }
 
-void OutputChain::reserve_transform_buffers(const ExportOptions& options, MemoryGovernor* memory) {
+void OutputChain::reserve_transform_buffers(const ExportOptions& options, bool upload, MemoryGovernor* memory) {
   if (memory == nullptr) return;
   uint64_t bytes = CompressionMemoryBytes(options) + EncryptionBufferBytes(options.encryption);
+  if (!upload) bytes += BackgroundSink::kHeldBytes;
   transform_memory_ = memory->reserve(bytes, "compression and encryption buffers (--compression-level)");
 }
 
+// Waits until the worker has passed on every byte written so far, so the
+// layers below it can be read or driven from this thread.
+void OutputChain::settle() const {
+  if (background_ != nullptr) background_->drain();
+}
+
+uint64_t OutputChain::file_bytes() const {
+  settle();
+  return upload_base_ + hashing_->bytes_written();
+}
+
+uint64_t OutputChain::file_bytes_estimate() const {
+  if (background_ == nullptr) return upload_base_ + hashing_->bytes_written();
+  return upload_base_ + passed_bytes_.load(std::memory_order_relaxed);
+}
+
+uint64_t OutputChain::stream_offset() const {
+  settle();
+  return counter_->bytes_written();
+}
+
 std::optional<SluiceContainerState> OutputChain::encryption_state() const {
+  settle();
   if (container_ == nullptr) return std::nullopt;
   return container_->state();
 }
 
 void OutputChain::end_frame() {
+  settle();
   if (compression_ != nullptr) compression_->end_frame();
 }
 
 uint64_t OutputChain::sync() {
+  settle();
   if (upload_ != nullptr) return file_bytes();
   if (file_ == nullptr) throw Error(ErrorKind::kInternal, "standard output cannot be synced");
   return file_->sync();
@@ -184,8 +229,8 @@ const std::string& OutputChain::sha256_hex() const {
   return upload_base_ > 0 ? kUnknown : hashing_->sha256_hex();
 }
 
-void OutputChain::set_upload_started(std::function<void(const CloudUploadState&)> hook) {
-  if (upload_ != nullptr) upload_->set_started_hook(std::move(hook));
+void OutputChain::set_upload_recorder(std::function<void(const CloudUploadState&)> hook) {
+  if (upload_ != nullptr) upload_->set_state_hook(std::move(hook));
 }
 
 std::optional<CloudUploadState> OutputChain::upload_state() const {

@@ -1,7 +1,13 @@
 // OutputChain: the sinks of one output part, from the format writer's bytes
 // to the file:
 //
-//   writer -> [compression] -> stream counter -> [encryption] -> SHA-256 -> file
+//   writer -> [worker thread] -> [compression] -> stream counter -> [encryption] -> SHA-256 -> file
+//
+// For a file or standard output, the layers below the writer run on a
+// worker thread (BackgroundSink), so compression, encryption and the digest
+// overlap the format writer. An upload has threads of its own and keeps them
+// on the caller's thread. The accessors below that read a layer's state wait
+// for the worker first.
 //
 // It keeps a handle on each layer so a checkpoint can end the compression
 // frame, read the encryption state, fsync the file and note the offsets. A
@@ -9,6 +15,7 @@
 // cloud destination the provider's unfinished upload.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +23,7 @@
 #include <string>
 
 #include "pipeline/skipping_sink.h"
+#include "sinks/background_sink.h"
 #include "sinks/byte_sink.h"
 #include "sinks/cloud/multipart_sink.h"
 #include "sinks/cloud/upload_state.h"
@@ -52,11 +60,16 @@ class OutputChain {
   // gs:// URL.
   // Buffers of the transforms and of an upload are reserved from `memory`
   // unless it is null; it must outlive the chain.
-  OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory = nullptr);
+  // `temp_tag` names the temporary file (see FileSink).
+  OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory = nullptr,
+              const std::string& temp_tag = {});
 
   // Continues a part of an interrupted export. Throws IOError when the
   // temporary file is missing or shorter than resume.output_offset, or when
   // the provider has stored fewer than resume.output_offset bytes of the upload.
+  // Throws InvalidInput when the password does not match the Sluice
+  // container header at the start of the file, or the one recorded with the
+  // upload, and then keeps the file or upload.
   OutputChain(const std::string& final_path, const ExportOptions& options, const ChainResume& resume,
               MemoryGovernor* memory = nullptr);
 
@@ -68,11 +81,15 @@ class OutputChain {
   // Bytes in the part's file or object (after every transform) and their
   // SHA-256 (valid after commit()). The SHA-256 is empty for a resumed
   // upload, because the bytes the provider held were not read again.
-  uint64_t file_bytes() const { return upload_base_ + hashing_->bytes_written(); }
+  uint64_t file_bytes() const;
+
+  // file_bytes() as of the last buffer the worker passed on, without
+  // waiting for it: for progress, never for a decision that shapes output.
+  uint64_t file_bytes_estimate() const;
   const std::string& sha256_hex() const;
 
   // Bytes after compression and before encryption, counted from the part's start.
-  uint64_t stream_offset() const { return counter_->bytes_written(); }
+  uint64_t stream_offset() const;
 
   // Encryption state for a checkpoint: set for the Sluice container, which
   // can be continued; nullopt without encryption.
@@ -87,9 +104,11 @@ class OutputChain {
   // to a cloud destination.
   std::optional<CloudUploadState> upload_state() const;
 
-  // For a cloud destination, runs `hook` once the provider has started the
-  // upload (see MultipartSink::set_started_hook); otherwise does nothing.
-  void set_upload_started(std::function<void(const CloudUploadState&)> hook);
+  // For a cloud destination, runs `hook` with the upload state each time a
+  // job store must record it outside a checkpoint: when the upload starts,
+  // when a failed export keeps it, and just before the completing request
+  // (see MultipartSink::set_state_hook). Otherwise does nothing.
+  void set_upload_recorder(std::function<void(const CloudUploadState&)> hook);
 
   // Ends the compression frame so output can restart here.
   void end_frame();
@@ -105,12 +124,14 @@ class OutputChain {
   // Keeps the temporary file, or the provider's unfinished upload, when the
   // part is aborted or a write fails, so a resume can continue it.
   void keep_partial_file(bool keep) {
+    if (background_ != nullptr) background_->wait();
     if (file_ != nullptr) file_->keep_partial_file(keep);
     if (upload_ != nullptr) upload_->keep_upload(keep);
   }
 
   // Names `path` in the file's write errors (see FileSink::set_error_path).
   void set_error_path(const std::string& path) {
+    if (background_ != nullptr) background_->wait();
     if (file_ != nullptr) file_->set_error_path(path);
   }
 
@@ -123,7 +144,8 @@ class OutputChain {
 
  private:
   void wrap_above_encryption(const ExportOptions& options, uint64_t stream_offset, uint64_t skip);
-  void reserve_transform_buffers(const ExportOptions& options, MemoryGovernor* memory);
+  void reserve_transform_buffers(const ExportOptions& options, bool upload, MemoryGovernor* memory);
+  void settle() const;
 
   // Compression state and encryption segments. Declared before the sinks,
   // so it is released after they are destroyed.
@@ -138,6 +160,8 @@ class OutputChain {
   SkippingSink* file_hook_ = nullptr;      // between the digest and the file
   CompressionSink* compression_ = nullptr;
   std::unique_ptr<ByteSink> pending_;      // the layers below the counter while building
+  BackgroundSink* background_ = nullptr;   // the top layer, unless the part is an upload
+  std::atomic<uint64_t> passed_bytes_{0};  // hashing_->bytes_written() after the worker's last buffer
   bool age_ = false;
   bool closed_ = false;
 

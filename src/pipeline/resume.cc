@@ -16,6 +16,7 @@
 #include "pipeline/job_store.h"
 #include "pipeline/manifest.h"
 #include "pipeline/options_json.h"
+#include "pipeline/resume_password.h"
 #include "pipeline/source_fingerprint.h"
 #include "pipeline/upload_resume.h"
 #include "sinks/cloud/cloud_destination.h"
@@ -158,6 +159,8 @@ bool PlanPart(const std::vector<Checkpoint>& in_part, SplitResume& output) {
 std::string AbortRecordedUpload(JobStore& store, const std::string& id, const ExportOptions& options) {
   std::optional<CloudUploadState> upload = store.upload_state(id);
   if (!upload || !upload->started()) return "";
+  // NOTE: an upload recorded as completing may already have become the
+  // object. The abort then removes nothing, yet the upload is still listed.
   std::string object = upload->object;
   try {
     AbortCloudUpload(*upload, options);
@@ -168,7 +171,36 @@ std::string AbortRecordedUpload(JobStore& store, const std::string& id, const Ex
   return object;
 }
 
+// Finishes an upload whose export was killed after it recorded the upload
+// as completing. Every part is on the provider then, so nothing is
+// regenerated: the completing request is checked or sent again.
+ExportResult FinishCompletingUpload(const ExportOptions& options, const CloudUploadState& upload, JobStore& store) {
+  FinishCloudUpload(upload, options);
+  ExportResult result;
+  result.export_id = options.export_id;
+  result.records_exported = upload.object_rows;
+  result.bytes_written = upload.object_bytes;
+  result.files = {OutputFile{options.destination, upload.object_rows, upload.object_bytes, ""}};
+  store.update_progress(options.export_id, upload.object_rows, upload.object_rows, upload.object_bytes, 100);
+  store.set_state(options.export_id, ExportState::kCompleted);
+  store.clear_upload_state(options.export_id);
+  return result;
+}
+
+// The export's upload state when it was recorded as completing.
+std::optional<CloudUploadState> CompletingUpload(const JobStore& store, const std::string& id,
+                                                 const ExportOptions& options) {
+  if (!IsCloudDestination(options.destination)) return std::nullopt;
+  std::optional<CloudUploadState> upload = store.upload_state(id);
+  if (!upload || !upload->completing) return std::nullopt;
+  return upload;
+}
+
 std::string DescribeUpload(const Checkpoint& checkpoint, const ChainResume& chain, uint64_t stored_bytes) {
+  if (stored_bytes == MultipartSink::kUploadFinished) {
+    return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
+           "), sending nothing, because the provider has already assembled the object";
+  }
   return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
          "), regenerating the object from byte " + std::to_string(chain.output_offset) + " and keeping the " +
          std::to_string(stored_bytes) + " bytes the provider has stored";
@@ -189,7 +221,13 @@ bool ProcessAlive(int64_t pid) {
 
 bool ResumeNeedsPassword(const std::string& state_dir, const std::string& export_id) {
   JobStore store(state_dir);
-  ExportOptions options = OptionsFromJson(LoadRecord(store, export_id).options_json);
+  ExportRecord record = LoadRecord(store, export_id);
+  // ResumeExport rejects these before it reads anything, so no prompt comes
+  // before that error.
+  if (record.state == ExportState::kCompleted || record.state == ExportState::kCancelled) return false;
+  ExportOptions options = OptionsFromJson(record.options_json);
+  // Finishing a completing upload regenerates nothing.
+  if (CompletingUpload(store, export_id, options)) return false;
   return (options.encryption.mode == EncryptionMode::kSluice) ||
          (options.encryption.mode == EncryptionMode::kAge && options.encryption.recipients.empty());
 }
@@ -207,8 +245,23 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
   options.state_dir = request.state_dir;
   options.allow_changed_source = request.allow_changed_source;
   std::string format = ValidateExportOptions(options);
+  // Finishing a completing upload asks for no password (see ResumeNeedsPassword).
+  if (options.encryption.mode == EncryptionMode::kSluice && !options.encryption.password.empty()) {
+    std::optional<CloudUploadState> upload = store.upload_state(record.id);
+    CheckRecordedPassword(options.encryption.password, upload ? upload->head : std::string(),
+                          PartialFiles(store, record.id, /*with_committed=*/true), options.destination);
+  }
 
-  std::unique_ptr<Source> source = OpenSource(options);
+  if (std::optional<CloudUploadState> completing = CompletingUpload(store, record.id, options)) {
+    std::string from = "after its last part: completing the upload";
+    if (on_start) on_start(from);
+    return ResumeOutcome{FinishCompletingUpload(options, *completing, store), from};
+  }
+
+  // Made before the source, so the reader's buffers count from the first
+  // byte read, and destroyed after it.
+  std::unique_ptr<MemoryGovernor> memory = NewExportMemoryGovernor(options);
+  std::unique_ptr<Source> source = OpenSource(options, memory.get());
   std::string change = DescribeSourceChange(record.source_fingerprint, SourceFingerprint(options, *source));
   if (!change.empty() && !request.allow_changed_source) {
     throw InvalidInput("cannot resume export " + record.id + ": its source " + SourceWithoutPassword(options.source) +
@@ -285,7 +338,7 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
   store.set_running(record.id, ::getpid());
   if (on_start) on_start(from);
   RunRecord run_record{&store, true};
-  ExportResult result = RunPipeline(options, format, *source, start, run_record, on_progress, cancel);
+  ExportResult result = RunPipeline(options, format, *source, start, run_record, on_progress, cancel, memory.get());
   if (cloud) store.clear_upload_state(record.id);
   return ResumeOutcome{result, from};
 }

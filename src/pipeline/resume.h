@@ -37,6 +37,8 @@ struct ResumeOutcome {
 
 // Reads the export's options from the job store (they never contain the
 // password), checks that the source is unchanged and continues the export.
+// A cloud upload that was recorded just before its completing request is
+// finished without reading the source (see MultipartSink::finish_recorded_upload).
 // `on_start` is called with ResumeOutcome::resumed_from before rows are
 // read. Throws InvalidOption when the export is unknown, still running,
 // completed or cancelled, InvalidInput when its source changed (naming what
@@ -45,7 +47,9 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
                            const CancellationToken* cancel = nullptr,
                            const std::function<void(const std::string&)>& on_start = {});
 
-// Whether an encrypted export needs a password to resume, from its record.
+// Whether an encrypted export needs a password to resume, from its record:
+// false for one that only has to finish its completing upload, and for a
+// completed or cancelled one, which cannot be resumed.
 // Throws InvalidOption when the export is unknown.
 bool ResumeNeedsPassword(const std::string& state_dir, const std::string& export_id);
 

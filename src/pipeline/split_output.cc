@@ -5,11 +5,48 @@
 
 #include "core/error.h"
 #include "formats/writer_factory.h"
+#include "core/size.h"
 #include "pipeline/manifest.h"
+#include "transforms/transform_chain.h"
 #include "sinks/cloud/cloud_destination.h"
 #include "sinks/special_file_sink.h"
 
 namespace sluice {
+
+namespace {
+
+// Share of the limit a part is filled to, leaving room for estimate errors.
+constexpr double kFillTarget = 0.98;
+
+// Passes an upload's state to `listener`. A completing state also gets the
+// rows of the part, which a cloud export has only one of; `rows` is read at
+// that moment.
+std::function<void(const CloudUploadState&)> UploadRecorder(PartListener* listener, const uint64_t* rows) {
+  return [listener, rows](const CloudUploadState& state) {
+    if (!state.completing) {
+      listener->upload_changed(state);
+      return;
+    }
+    CloudUploadState completing = state;
+    completing.object_rows = *rows;
+    listener->upload_changed(completing);
+  };
+}
+
+// The temporary files' tag: a hash of the export id, so every run of an
+// export, first or resumed, writes a part under the same temporary name. A
+// file created just before a kill, which no record names, is then reused
+// rather than left behind. Not a security measure: FNV-1a, 64 bits.
+std::string TempTag(const std::string& export_id) {
+  if (export_id.empty()) return "";
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : export_id) hash = (hash ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+}  // namespace
 
 SplitOutput::SplitOutput(const ExportOptions& options, const Schema& schema, std::string format,
                          std::string export_id, MemoryGovernor& memory, PartListener* listener,
@@ -49,9 +86,9 @@ void SplitOutput::open_part() {
   // The first part is written as part 1 and renamed to the destination
   // itself if the export turns out to need only one part.
   std::string path = to_stdout_ || to_cloud_ ? options_.destination : part_path(files_.size() + 1);
-  chain_ = std::make_unique<OutputChain>(path, options_, &memory_);
+  chain_ = std::make_unique<OutputChain>(path, options_, &memory_, TempTag(export_id_));
   if (listener_ != nullptr && to_cloud_) {
-    chain_->set_upload_started([this](const CloudUploadState& state) { listener_->upload_changed(state); });
+    chain_->set_upload_recorder(UploadRecorder(listener_, &part_rows_));
   }
   if (listener_ != nullptr && !to_stdout_ && !to_cloud_) {
     listener_->part_opened(files_.size() + 1, path, chain_->temp_path());
@@ -63,6 +100,8 @@ void SplitOutput::open_part() {
   top_bytes_at_start_ = chain_->top().bytes_written();
   writer_->begin(schema_, chain_->top());
   part_rows_ = 0;
+  empty_part_bytes_ = part_estimate();
+  flushed_near_limit_ = false;
 }
 
 void SplitOutput::resume_part(const SplitResume& resume) {
@@ -78,6 +117,7 @@ void SplitOutput::resume_part(const SplitResume& resume) {
   }
 
   chain_ = std::make_unique<OutputChain>(part_path(files_.size() + 1), options_, *resume.chain, &memory_);
+  if (listener_ != nullptr && to_cloud_) chain_->set_upload_recorder(UploadRecorder(listener_, &part_rows_));
   if (files_.empty()) chain_->set_error_path(options_.destination);
   writer_ = MakeFormatWriter(format_, options_, &memory_);
   top_bytes_at_start_ = chain_->top().bytes_written();
@@ -88,6 +128,15 @@ void SplitOutput::resume_part(const SplitResume& resume) {
   }
   writer_bytes_base_ = replay.writer_bytes;
   part_rows_ = replay.part_rows;
+  // The split decisions read these, so they come from the checkpoint to
+  // end parts where the interrupted run would have.
+  if (replay.part_start) {
+    empty_part_bytes_ = part_estimate();
+    flushed_near_limit_ = false;
+  } else {
+    empty_part_bytes_ = replay.empty_part_bytes;
+    flushed_near_limit_ = replay.flushed_near_limit;
+  }
 }
 
 uint64_t SplitOutput::part_writer_bytes() const {
@@ -132,7 +181,8 @@ void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
     file.bytes = chain_->file_bytes();
     file.sha256 = chain_->sha256_hex();
     if (part_rows_ > 0) {
-      bytes_per_row_ = static_cast<double>(writer_bytes) / static_cast<double>(part_rows_);
+      uint64_t row_bytes = writer_bytes > empty_part_bytes_ ? writer_bytes - empty_part_bytes_ : writer_bytes;
+      bytes_per_row_ = static_cast<double>(row_bytes) / static_cast<double>(part_rows_);
       if (writer_bytes > 0) {
         transform_ratio_ = std::min(1.0, static_cast<double>(file.bytes) / static_cast<double>(writer_bytes));
       }
@@ -154,30 +204,39 @@ void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
   chain_.reset();
 }
 
+uint64_t SplitOutput::part_estimate() const {
+  return part_writer_bytes() + writer_->pending_output_bytes();
+}
+
 size_t SplitOutput::rows_that_fit(const Batch& batch, size_t begin) const {
   size_t remaining_rows = batch.num_rows() - begin;
   if (max_bytes_ == 0) return remaining_rows;
 
-  // Bytes per row: learned from this part, else from earlier parts, else the
-  // batch's in-memory size as a first guess.
+  // Bytes per row before the transforms: measured in this part, without the
+  // header and trailer that an empty part has, else learned from earlier parts.
+  uint64_t estimate = part_estimate();
   double per_row = bytes_per_row_;
-  double ratio = transform_ratio_;
-  uint64_t part_bytes = part_writer_bytes() + writer_->buffered_bytes();
-  if (part_rows_ > 0 && part_bytes > 0) {
-    per_row = static_cast<double>(part_bytes) / static_cast<double>(part_rows_);
-    if (chain_->file_bytes() > 0) {
-      ratio = std::min(1.0, static_cast<double>(chain_->file_bytes()) / static_cast<double>(part_bytes));
-    }
+  if (part_rows_ > 0 && estimate > empty_part_bytes_) {
+    per_row = static_cast<double>(estimate - empty_part_bytes_) / static_cast<double>(part_rows_);
   }
-  if (per_row <= 0 && batch.num_rows() > 0) {
-    per_row = static_cast<double>(batch.byte_size()) / static_cast<double>(batch.num_rows());
-  }
-  if (per_row <= 0) return remaining_rows;
+  // With nothing measured, one row shows how wide the output's rows are. The
+  // batch's in-memory size is no guide, because text can be several times
+  // larger (a JSON key per value, numbers as digits). While the writer's
+  // estimate has not grown yet, the rows in the part double with each step.
+  if (per_row <= 0) return std::min<size_t>(remaining_rows, std::max<uint64_t>(1, part_rows_));
 
-  // A small margin keeps rows that are wider than average from passing the limit.
-  double budget = static_cast<double>(max_bytes_) * 0.98 / ratio - static_cast<double>(part_bytes);
+  // The margin absorbs estimate errors (Parquet pages counted before
+  // compression, the sampled XLSX size, encryption overhead).
+  // The transform ratio (file bytes per writer byte, at most 1) is the one
+  // measured at the last checkpoint or part end, not the live one. The sinks
+  // below the writer run on a worker thread, and a figure that depends on
+  // how far the worker has got would make split points vary between runs.
+  double budget = static_cast<double>(max_bytes_) * kFillTarget / transform_ratio_ - static_cast<double>(estimate);
   if (budget <= 0) return 0;
-  double rows = budget / per_row;
+  // Each step writes rows expected to take at most half the remaining
+  // budget and then measures again, so a part passes the limit only when
+  // one step's rows are more than twice as wide as the part's average.
+  double rows = budget / (2 * per_row);
   return rows >= static_cast<double>(remaining_rows) ? remaining_rows : static_cast<size_t>(rows);
 }
 
@@ -186,6 +245,13 @@ void SplitOutput::write_batch(const Batch& batch) {
   size_t begin = 0;
   while (begin < rows) {
     size_t fit = rows_that_fit(batch, begin);
+    // The part ends within this batch. Writing out the buffered rows once (a
+    // Parquet row group) replaces their estimate with compressed bytes, so
+    // more rows may fit.
+    if (fit < rows - begin && part_rows_ > 0 && !flushed_near_limit_) {
+      flushed_near_limit_ = true;
+      if (writer_->flush_buffered()) continue;
+    }
     if (fit == 0) {
       if (part_rows_ > 0) {
         close_part(begin);
@@ -207,12 +273,33 @@ void SplitOutput::write_batch(const Batch& batch) {
   }
 }
 
+void SplitOutput::check_cloud_object_size(uint64_t expected_rows) const {
+  uint64_t limit = options_.max_file_bytes;
+  if (!to_cloud_ || limit == 0 || expected_rows == 0 || part_rows_ == 0) return;
+  std::string compression = ResolveCompression(options_);
+  if (!compression.empty() && compression != "none") return;
+  // The upload starts once a part's worth of bytes has reached the sink.
+  uint64_t written = part_writer_bytes();
+  if (written >= options_.cloud.part_bytes / 2 || writer_->buffered_bytes() > 0) return;
+
+  double expected = static_cast<double>(written) / static_cast<double>(part_rows_) * static_cast<double>(expected_rows);
+  // The row count may be an estimate from the input's size, hence the margin.
+  if (expected <= static_cast<double>(limit) * 1.1) return;
+  throw InvalidOption("the export to " + options_.destination + " would be about " +
+                      FormatSize(static_cast<uint64_t>(expected)) + ", more than --max-file-size " +
+                      FormatSize(limit) + ", and a cloud destination is written as one object, never split " +
+                      "into parts: raise --max-file-size, compress the output, or export to a local file");
+}
+
 bool SplitOutput::checkpoint(Checkpoint& checkpoint, bool durable) {
   std::optional<std::string> state = writer_->checkpoint_state();
   chain_->end_frame();
   if (!state || !chain_->resumable_mid_part()) return false;
 
   checkpoint.output_offset = durable ? chain_->sync() : chain_->file_bytes();
+  if (uint64_t writer_bytes = part_writer_bytes(); writer_bytes > 0 && checkpoint.output_offset > 0) {
+    transform_ratio_ = std::min(1.0, static_cast<double>(checkpoint.output_offset) / static_cast<double>(writer_bytes));
+  }
   checkpoint.part = files_.size() + 1;
   checkpoint.part_start = false;
   checkpoint.skip_rows = 0;
@@ -225,6 +312,8 @@ bool SplitOutput::checkpoint(Checkpoint& checkpoint, bool durable) {
   checkpoint.part_rows = part_rows_;
   checkpoint.bytes_per_row = bytes_per_row_;
   checkpoint.transform_ratio = transform_ratio_;
+  checkpoint.empty_part_bytes = empty_part_bytes_;
+  checkpoint.flushed_near_limit = flushed_near_limit_;
   checkpoint.altered_values = altered_values_;
   return true;
 }
@@ -262,7 +351,7 @@ void SplitOutput::abort(bool keep_partial) noexcept {
 uint64_t SplitOutput::bytes_written() const {
   uint64_t total = 0;
   for (const OutputFile& file : files_) total += file.bytes;
-  if (chain_ != nullptr) total += chain_->file_bytes();
+  if (chain_ != nullptr) total += chain_->file_bytes_estimate();
   return total;
 }
 

@@ -76,6 +76,16 @@ class SplitOutput {
 
   void write_batch(const Batch& batch);
 
+  // For an s3://, azure:// or gs:// destination, which is written as one
+  // object: throws InvalidOption naming --max-file-size when `expected_rows`
+  // (the source's row count, exact or estimated) at the bytes per row
+  // measured so far would pass the limit. Checks only before the first
+  // upload part fills, so no upload has started. An uncompressed text
+  // format is measured as written; Parquet, XLSX and compressed output
+  // reach the sink late or shrink, so they are left to the upload's own
+  // limit check.
+  void check_cloud_object_size(uint64_t expected_rows) const;
+
   // With `keep` set, a failed write or abort(true) leaves the open part's
   // temporary file in place for a resume.
   void keep_partial_files(bool keep);
@@ -109,6 +119,8 @@ class SplitOutput {
   Checkpoint next_part_start(size_t rows_before) const;
   size_t rows_that_fit(const Batch& batch, size_t begin) const;
   uint64_t part_writer_bytes() const;
+  // Expected bytes of the open part, before the transforms, were it finished now.
+  uint64_t part_estimate() const;
   std::string part_path(size_t number) const;
 
   const ExportOptions& options_;
@@ -127,6 +139,8 @@ class SplitOutput {
   uint64_t top_bytes_at_start_ = 0; // the chain's byte count when the writer started
   bool keep_partial_ = false;
   uint64_t part_rows_ = 0;
+  uint64_t empty_part_bytes_ = 0;    // part_estimate() before the part's first row
+  bool flushed_near_limit_ = false;  // the writer's buffer was written out once as the part filled up
   BatchOrigin origin_;
 
   // Output bytes per row before the transforms, and the transforms' size

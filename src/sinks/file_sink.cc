@@ -66,7 +66,7 @@ std::string WriteErrorMessage(const std::string& path, int error_number) {
          FixFor(error_number);
 }
 
-FileSink::FileSink(std::string final_path) : final_path_(std::move(final_path)) {
+FileSink::FileSink(std::string final_path, const std::string& temp_tag) : final_path_(std::move(final_path)) {
   struct stat info;
   if (::stat(final_path_.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
     throw IOError("cannot write " + final_path_ +
@@ -75,10 +75,15 @@ FileSink::FileSink(std::string final_path) : final_path_(std::move(final_path)) 
 
   // O_EXCL makes a name collision fail instead of sharing a file, and the
   // mode 0666 lets the umask decide permissions as for any new file.
+  // A tagged name is reused on purpose, so it drops O_EXCL; O_NOFOLLOW
+  // keeps a symbolic link planted under that name from redirecting the write.
   std::string prefix = DirectoryOf(final_path_) + "/." + BaseNameOf(final_path_) + ".sluice-tmp-";
-  for (int attempt = 0; attempt < kCreateAttempts && fd_ < 0; ++attempt) {
-    temp_path_ = prefix + RandomHex();
-    fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  int flags = temp_tag.empty() ? O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+                               : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
+  int attempts = temp_tag.empty() ? kCreateAttempts : 1;
+  for (int attempt = 0; attempt < attempts && fd_ < 0; ++attempt) {
+    temp_path_ = prefix + (temp_tag.empty() ? RandomHex() : temp_tag);
+    fd_ = ::open(temp_path_.c_str(), flags, 0666);
     if (fd_ < 0 && errno == ENOENT) {
       throw IOError("cannot write " + final_path_ + ": directory " + DirectoryOf(final_path_) +
                     " does not exist; create it or choose another destination");

@@ -24,7 +24,12 @@ class FileSink : public ByteSink {
  public:
   // Creates the temporary file. Throws IOError naming `final_path` when the
   // directory is missing or not writable, or `final_path` is a directory.
-  explicit FileSink(std::string final_path);
+  //
+  // Without `temp_tag` the temporary file gets a random name. With one, its
+  // name is fixed by `final_path` and the tag, and a file left under that
+  // name is truncated and reused: an export killed after creating the file
+  // but before recording it then leaves nothing behind once it is resumed.
+  explicit FileSink(std::string final_path, const std::string& temp_tag = {});
 
   // Continues the temporary file of an interrupted export: truncates
   // `temp_path` to `offset` bytes, which count as written and durable, and

@@ -1,5 +1,6 @@
 #include "sources/csv_source.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <unordered_set>
 
@@ -93,16 +94,20 @@ std::vector<std::string> UniqueColumnNames(std::vector<std::string> names) {
 
 }  // namespace
 
-CsvSource::CsvSource(std::string path, const ExportOptions& options, size_t block_bytes)
+CsvSource::CsvSource(std::string path, const ExportOptions& options, size_t block_bytes,
+                     MemoryGovernor* memory)
     : path_(std::move(path)),
       read_options_(options.csv_read),
       chunk_bytes_(options.chunk_bytes),
       skip_bad_rows_(options.skip_bad_rows),
-      block_bytes_(block_bytes) {
+      block_bytes_(block_bytes),
+      max_sample_bytes_(memory != nullptr ? std::min<uint64_t>(kMaxSampleBytes, memory->limit() / 8)
+                                          : kMaxSampleBytes) {
   validate_dialect();
   input_ = std::make_unique<InputStream>(path_);
   CsvDialect dialect{read_options_.delimiter, read_options_.quote, read_options_.escape};
   tokenizer_ = std::make_unique<CsvTokenizer>(input_->reader(), dialect, block_bytes_);
+  tokenizer_->set_memory_governor(memory);
 
   std::vector<std::string> header;
   if (read_options_.header) header = read_header();
@@ -184,7 +189,7 @@ void CsvSource::infer_schema(const std::vector<std::string>& header) {
   if (!header.empty()) columns.assign(header.size(), TextTypeInference(read_options_.infer_decimals));
 
   while (sample_rows_read_ < read_options_.sample_rows &&
-         tokenizer_->retained_bytes() < kMaxSampleBytes && next_row()) {
+         tokenizer_->retained_bytes() < max_sample_bytes_ && next_row()) {
     if (columns.empty()) {
       columns.assign(expected_fields_, TextTypeInference(read_options_.infer_decimals));
     }

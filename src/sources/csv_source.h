@@ -33,14 +33,20 @@ namespace sluice {
 class CsvSource : public Source {
  public:
   // Maximum input bytes kept in memory for the type-inference sample. The
-  // sample ends before sample_rows rows when it reaches this size.
+  // sample ends before sample_rows rows when it reaches this size, or an
+  // eighth of the memory budget when that is less. The sample's buffer stays
+  // reserved until the sample is read again as rows, and meanwhile the
+  // writer and uploads need the rest of the budget.
   static constexpr size_t kMaxSampleBytes = 16 * 1024 * 1024;
 
   // Opens `path` and reads the header and the inference sample, so malformed
   // rows among them are reported here. `block_bytes` is the size of one read
-  // (tests make it small to put block boundaries inside fields).
+  // (tests make it small to put block boundaries inside fields). With
+  // `memory`, the read buffer is reserved from it once it grows past
+  // kUnreservedBufferBytes (for the sample or a long record), and a record
+  // that does not fit the budget throws Error(kMemoryLimit).
   CsvSource(std::string path, const ExportOptions& options,
-            size_t block_bytes = kCsvBlockBytes);
+            size_t block_bytes = kCsvBlockBytes, MemoryGovernor* memory = nullptr);
 
   CsvSource(const CsvSource&) = delete;
   CsvSource& operator=(const CsvSource&) = delete;
@@ -76,6 +82,7 @@ class CsvSource : public Source {
   uint64_t chunk_bytes_;
   bool skip_bad_rows_;
   size_t block_bytes_;
+  uint64_t max_sample_bytes_;
 
   std::unique_ptr<InputStream> input_;
   std::unique_ptr<CsvTokenizer> tokenizer_;

@@ -52,6 +52,10 @@ CsvTokenizer::ParseStatus CsvTokenizer::parse_record() {
   const char* end = base + size_;
   fields_.clear();
   scratch_.clear();
+  if (scratch_.capacity() > kUnreservedBufferBytes) {
+    scratch_.shrink_to_fit();  // give back the memory of a long escaped field
+    scratch_reservation_.cover(scratch_.capacity());
+  }
   problem_ = CsvProblem::kNone;
   breaks_ = 0;
   if (p == end) return eof_ ? ParseStatus::kEnd : ParseStatus::kNeedMore;
@@ -220,6 +224,12 @@ void CsvTokenizer::add_unescaped_field(const char* raw_begin, const char* begin,
                                        const char* end) {
   const char* base = buffer_.get();
   Field field{static_cast<size_t>(raw_begin - base), 0, 0, true, true};
+  size_t needed = scratch_.size() + static_cast<size_t>(end - begin);  // unescaping only shortens
+  if (needed > scratch_.capacity()) {
+    scratch_reservation_.cover(scratch_.capacity() + needed);
+    scratch_.reserve(needed);
+    scratch_reservation_.cover(scratch_.capacity());
+  }
   {
     const char quote = dialect_.quote;
     const char escape = dialect_.escape;
@@ -268,10 +278,13 @@ void CsvTokenizer::fill() {
     wanted = 2 * block_bytes_;  // give back the memory of a long record or a replayed sample
   }
   if (wanted != capacity_) {
+    // Both blocks are live while the input is copied.
+    if (wanted > capacity_) reservation_.cover(capacity_ + wanted);
     std::unique_ptr<char[]> resized(new char[wanted + 1]);
     std::memcpy(resized.get(), buffer_.get(), size_);
     buffer_ = std::move(resized);
     capacity_ = wanted;
+    reservation_.cover(capacity_);
   }
 
   while (size_ < capacity_) {

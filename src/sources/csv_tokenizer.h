@@ -10,6 +10,10 @@
 // records (an unterminated quote, text after a closing quote, invalid UTF-8,
 // a NUL byte) are still returned whole, with problem() set, so the caller
 // decides whether to fail or skip them.
+//
+// A record is held whole, so the buffer grows to the longest record (and to
+// the sample while a mark is set). With a memory governor, that growth is
+// reserved before the larger block is allocated.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/buffer_reservation.h"
 #include "sources/input_stream.h"
 
 namespace sluice {
@@ -50,6 +55,14 @@ constexpr size_t kCsvBlockBytes = 256 * 1024;
 class CsvTokenizer {
  public:
   CsvTokenizer(ReadFunction read, CsvDialect dialect, size_t block_bytes = kCsvBlockBytes);
+
+  // Reserves the buffer's growth from `memory` from now on (null: no
+  // budget). A record that needs more than the budget allows makes
+  // next_record() throw Error(kMemoryLimit).
+  void set_memory_governor(MemoryGovernor* memory) {
+    reservation_.set_governor(memory, capacity_);
+    scratch_reservation_.set_governor(memory, scratch_.capacity());
+  }
 
   // Reads the next record; returns false at the end of the input.
   bool next_record();
@@ -137,6 +150,7 @@ class CsvTokenizer {
 
   std::unique_ptr<char[]> buffer_;  // capacity_ + 1 bytes: buffer_[size_] is a NUL sentinel
   size_t capacity_ = 0;
+  BufferReservation reservation_{"CSV read buffer"};  // covers capacity_
   size_t size_ = 0;                 // bytes of buffer_ holding input
   size_t pos_ = 0;                  // end of the current record
   uint64_t buffer_file_offset_ = 0; // input offset of buffer_[0]
@@ -145,6 +159,7 @@ class CsvTokenizer {
 
   std::vector<Field> fields_;
   std::string scratch_;
+  BufferReservation scratch_reservation_{"CSV unescaped field buffer"};  // covers scratch_.capacity()
   size_t record_begin_ = 0;
   size_t record_content_end_ = 0;   // where the line break starts
   uint64_t record_line_ = 1;

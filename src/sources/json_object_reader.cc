@@ -69,7 +69,9 @@ bool JsonObjectReader::refill() {
     if (buffer_.size() >= kMaxBufferBytes) {
       fail_at(0, "a single JSON object is larger than 256 MiB; split the input into smaller objects");
     }
-    buffer_.resize(buffer_.size() * 2);
+    resize_buffer(buffer_.size() * 2);
+  } else if (buffer_.size() > kInitialBufferBytes && end_ <= kInitialBufferBytes / 2) {
+    resize_buffer(kInitialBufferBytes);  // give back the memory of a long object
   }
 
   for (;;) {
@@ -86,6 +88,16 @@ bool JsonObjectReader::refill() {
       throw IOError("cannot read JSON file '" + path_ + "': " + std::strerror(errno));
     }
   }
+}
+
+// Moves the buffer's contents to a block of `size` bytes. Both blocks are
+// live while the contents are copied, so both are reserved until then.
+void JsonObjectReader::resize_buffer(size_t size) {
+  if (size > buffer_.size()) reservation_.cover(buffer_.size() + size);
+  std::vector<char> resized(size);
+  std::memcpy(resized.data(), buffer_.data(), end_);
+  buffer_ = std::move(resized);
+  reservation_.cover(buffer_.size());
 }
 
 bool JsonObjectReader::skip_whitespace() {

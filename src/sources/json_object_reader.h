@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/buffer_reservation.h"
 #include "sources/json_scanner.h"
 
 namespace sluice {
@@ -22,6 +23,11 @@ class JsonObjectReader {
   ~JsonObjectReader();
   JsonObjectReader(const JsonObjectReader&) = delete;
   JsonObjectReader& operator=(const JsonObjectReader&) = delete;
+
+  // Reserves the buffer from `memory` (null: no budget) once it grows past
+  // kUnreservedBufferBytes. An object too large for the budget makes next()
+  // throw Error(kMemoryLimit).
+  void set_memory_governor(MemoryGovernor* memory) { reservation_.set_governor(memory, buffer_.size()); }
 
   // Reads the next object into `members`, whose views stay valid until the
   // next call. Returns false at the end of the data. Throws InvalidInput
@@ -50,6 +56,7 @@ class JsonObjectReader {
   enum class State { kArrayStart, kArrayFirst, kArrayElement, kArrayAfterElement, kArrayEnd, kLines, kDone };
 
   bool refill();
+  void resize_buffer(size_t size);
   bool skip_whitespace();
   bool read_object(std::vector<JsonMember>& members);
   bool check_line_end(size_t position, bool& need_more);
@@ -71,6 +78,7 @@ class JsonObjectReader {
   // lines_before_buffer_, and buffer_[0] is at byte column
   // column_at_buffer_start_ (1-based) of its line.
   std::vector<char> buffer_;
+  BufferReservation reservation_{"JSON object buffer"};  // covers buffer_.size()
   size_t begin_ = 0;
   size_t end_ = 0;
   bool eof_ = false;

@@ -8,7 +8,7 @@
 
 namespace sluice {
 
-JsonSource::JsonSource(std::string path, bool is_array, const ExportOptions& options)
+JsonSource::JsonSource(std::string path, bool is_array, const ExportOptions& options, MemoryGovernor* memory)
     : explicit_schema_(!options.csv_read.schema.empty()),
       skip_bad_rows_(options.skip_bad_rows),
       chunk_bytes_(options.chunk_bytes),
@@ -16,16 +16,19 @@ JsonSource::JsonSource(std::string path, bool is_array, const ExportOptions& opt
   if (explicit_schema_) {
     schema_ = ParseSchemaSpec(options.csv_read.schema);
   } else {
-    infer_schema(path, is_array, options);
+    infer_schema(path, is_array, options, memory);
   }
   reader_ = std::make_unique<JsonObjectReader>(std::move(path), is_array, skip_bad_rows_);
+  reader_->set_memory_governor(memory);
   decoder_ = std::make_unique<JsonRowDecoder>(schema_, explicit_schema_);
 }
 
 // Reads the sample with a reader of its own, so the rows are read again from
 // the start once the schema is fixed.
-void JsonSource::infer_schema(const std::string& path, bool is_array, const ExportOptions& options) {
+void JsonSource::infer_schema(const std::string& path, bool is_array, const ExportOptions& options,
+                              MemoryGovernor* memory) {
   JsonObjectReader sample(path, is_array, options.skip_bad_rows);
+  sample.set_memory_governor(memory);
   JsonSchemaInference inference(options.csv_read.infer_decimals);
   uint64_t objects = 0;
   while (objects < sample_rows_ && sample.next(members_)) {

@@ -24,8 +24,11 @@ class JsonSource : public Source {
  public:
   // `is_array`: the file is one JSON array of objects, else NDJSON.
   // Throws IOError when the file cannot be read and InvalidInput for
-  // malformed JSON or an invalid schema.
-  JsonSource(std::string path, bool is_array, const ExportOptions& options);
+  // malformed JSON or an invalid schema. With `memory`, the readers'
+  // buffers are reserved from it once an object needs more than
+  // kUnreservedBufferBytes, and an object too large for the budget throws
+  // Error(kMemoryLimit).
+  JsonSource(std::string path, bool is_array, const ExportOptions& options, MemoryGovernor* memory = nullptr);
 
   const Schema& schema() const override { return schema_; }
   bool next_batch(Batch& batch) override;
@@ -37,7 +40,7 @@ class JsonSource : public Source {
   void seek(const std::string& position) override;
 
  private:
-  void infer_schema(const std::string& path, bool is_array, const ExportOptions& options);
+  void infer_schema(const std::string& path, bool is_array, const ExportOptions& options, MemoryGovernor* memory);
   [[noreturn]] void fail_row(const JsonRowProblem& problem) const;
 
   Schema schema_;

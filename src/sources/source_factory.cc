@@ -143,7 +143,7 @@ std::unique_ptr<Source> OpenPostgres(const std::string& source, const ExportOpti
   return std::make_unique<PostgresSource>(conninfo, query, options);
 }
 
-std::unique_ptr<Source> OpenFile(const std::string& path, const ExportOptions& options) {
+std::unique_ptr<Source> OpenFile(const std::string& path, const ExportOptions& options, MemoryGovernor* memory) {
   std::string format = options.input_format.empty() ? InputFormatFromPath(path) : options.input_format;
   if (format.empty()) {
     throw InvalidOption("cannot tell the format of '" + path +
@@ -159,12 +159,12 @@ std::unique_ptr<Source> OpenFile(const std::string& path, const ExportOptions& o
     if ((format == "tsv" || EndsWith(lower, ".tsv")) && options.csv_read.delimiter == ',') {
       ExportOptions tab_separated = options;
       tab_separated.csv_read.delimiter = '\t';
-      return std::make_unique<CsvSource>(path, tab_separated);
+      return std::make_unique<CsvSource>(path, tab_separated, kCsvBlockBytes, memory);
     }
-    return std::make_unique<CsvSource>(path, options);
+    return std::make_unique<CsvSource>(path, options, kCsvBlockBytes, memory);
   }
-  if (format == "ndjson" || format == "jsonl") return std::make_unique<JsonSource>(path, false, options);
-  if (format == "json") return std::make_unique<JsonSource>(path, true, options);
+  if (format == "ndjson" || format == "jsonl") return std::make_unique<JsonSource>(path, false, options, memory);
+  if (format == "json") return std::make_unique<JsonSource>(path, true, options, memory);
   if (format == "parquet") return OpenParquetSource(path, options);
   throw InvalidOption("unknown input format '" + format + "': use csv, ndjson, json or parquet");
 }
@@ -185,7 +185,7 @@ std::string InputFormatFromPath(const std::string& raw_path) {
   return "";
 }
 
-std::unique_ptr<Source> OpenSource(const ExportOptions& options) {
+std::unique_ptr<Source> OpenSource(const ExportOptions& options, MemoryGovernor* memory) {
   const std::string& source = options.source;
   if (source.empty()) {
     throw InvalidOption("missing source: pass --from with a file path, sqlite:PATH?table=T, "
@@ -196,7 +196,7 @@ std::unique_ptr<Source> OpenSource(const ExportOptions& options) {
   if (StartsWith(source, "postgresql://") || StartsWith(source, "postgres://")) {
     return OpenPostgres(source, options);
   }
-  return OpenFile(source, options);
+  return OpenFile(source, options, memory);
 }
 
 }  // namespace sluice

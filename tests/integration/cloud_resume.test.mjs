@@ -4,11 +4,13 @@
 // (SHA-256) to a local export with the same options. An export that the
 // fault proxy refuses past the retry budget fails with exit code 4, keeps
 // its upload, and resumes to the same object once requests pass again.
-// `sluice cancel` aborts the unfinished upload.
+// An export killed at its completing request, which the fault proxy stalls,
+// resumes without sending a part again. `sluice cancel` aborts the
+// unfinished upload.
 //
 // Parts are the smallest each provider allows (S3 5 MiB, GCS 256 KiB, Azure
 // 1 MB blocks here), so an export spans many parts. A kill point is a seeded
-// random delay between 10% and 70% of the uninterrupted upload's duration,
+// random delay between 5% and 95% of the uninterrupted upload's duration,
 // counted from the export's start message. The measured duration also
 // includes the process start-up before that message, so the kill lands
 // mid-export.
@@ -40,11 +42,7 @@ const CHECKPOINT_FLAGS = ['--chunk-size', '64KB', '--checkpoint-interval', '512K
 
 function killDelays(name, durationMs) {
   const random = seededRandom(SEED ^ crypto.createHash('sha256').update(name).digest().readUInt32LE(0));
-  // NOTE: kills stay in the first half of the run. A kill after
-  // CompleteMultipartUpload succeeded, but before the job store marked the
-  // export complete, sometimes makes the resume fail against s3rver with
-  // HTTP 500 on a second CompleteMultipartUpload. That case is not handled yet.
-  return Array.from({ length: KILL_POINTS }, () => Math.round(durationMs * (0.05 + 0.45 * random())));
+  return Array.from({ length: KILL_POINTS }, () => Math.round(durationMs * (0.05 + 0.9 * random())));
 }
 
 // Starts `sluice ARGS` and sends SIGKILL `delayMs` after it reports
@@ -67,6 +65,16 @@ function exportUntilKilled(args, env, delayMs) {
       resolve({ killed: killed && code === null, code, stderr });
     });
   });
+}
+
+// Upload ids that s3rver still keeps parts for. An upload that a kill during
+// CreateMultipartUpload left behind has no parts and is not listed, because
+// no job store records it (docs/cloud.md describes the lifecycle rule for it).
+function pendingS3Uploads(s3) {
+  const uploads = path.join(s3.directory, 'bucket', '._S3rver_uploads');
+  if (!fs.existsSync(uploads)) return [];
+  return fs.readdirSync(uploads)
+    .filter((id) => fs.readdirSync(path.join(uploads, id)).some((name) => /^\d+$/.test(name)));
 }
 
 // One provider's setup: where an export goes, its environment and flags,
@@ -119,14 +127,7 @@ async function checkKillAndResume(t, target, { source, name, flags = [] }) {
     const run = await exportUntilKilled(args(key, id), env(stateDir), delayMs);
     if (run.killed) {
       killed += 1;
-      let resumed = await runSluiceAsync(['resume', id], env(stateDir));
-      // A kill during CompleteMultipartUpload can leave s3rver assembling the
-      // object while the resume completes it again; s3rver then returns HTTP 500.
-      // The failed resume stays resumable, and a second one finds the object.
-      if (resumed.code !== 0 && /CompleteMultipartUpload .* HTTP 500/.test(resumed.stderr)) {
-        t.diagnostic(`second resume after: ${resumed.stderr.trim().split('\n').pop()}`);
-        resumed = await runSluiceAsync(['resume', id], env(stateDir));
-      }
+      const resumed = await runSluiceAsync(['resume', id], env(stateDir));
       // A kill that lands after the export recorded its completion leaves
       // nothing to resume; the object is checked below all the same.
       const finishedFirst = /already completed; there is nothing to resume/.test(resumed.stderr);
@@ -147,11 +148,10 @@ async function checkKillAndResume(t, target, { source, name, flags = [] }) {
 test('s3 upload resumes after kill', { skip }, async (t) => {
   const target = await s3Target(t);
   await checkKillAndResume(t, target, { source: 'gen:rows=250000&seed=21', name: 'out.csv' });
-  // NOTE: s3rver sometimes keeps the upload directory of an export killed
-  // near its end, although the resumed object is complete and byte-identical.
-  // Not yet explained, so the count of pending uploads is reported, not checked.
-  const uploads = path.join(target.s3.directory, 'bucket', '._S3rver_uploads');
-  t.diagnostic(`upload directories left in s3rver: ${fs.existsSync(uploads) ? fs.readdirSync(uploads).length : 0}`);
+  // Each resume completed the upload it continued, so s3rver keeps none.
+  // (s3rver 3.7 stores a part sent to a completed upload under a new upload
+  // directory, which a resume that sent parts again would leave behind.)
+  assert.deepEqual(pendingS3Uploads(target.s3), []);
 });
 
 test('azure upload resumes after kill', { skip }, async (t) => {
@@ -200,12 +200,12 @@ test('s3 refused upload resumes', { skip }, async (t) => {
   const resumed = await runSluiceAsync(['resume', 'refused', '-q'], env);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(sha256(fs.readFileSync(s3.objectPath('refused.csv'))), local.sha256);
-  // The resume continued the same upload. Which parts it sends again depends
-  // on the parts acknowledged at the last checkpoint before the refusal, so
-  // that count is reported, not checked.
+  // The failed export recorded the parts acknowledged before it stopped, so
+  // the resume continued the same upload after them.
   const resumeRequests = proxy.log.slice(requestsBeforeResume);
   const partPuts = resumeRequests.filter((entry) => entry.method === 'PUT' && /partNumber=/.test(entry.query));
-  t.diagnostic(`parts sent by the resume: ${partPuts.length}`);
+  t.diagnostic(`parts sent by the resume: ${partPuts.map((entry) => entry.query.match(/partNumber=(\d+)/)[1]).join(' ')}`);
+  assert.equal(partPuts.filter((entry) => /partNumber=1&/.test(entry.query)).length, 0, 'part 1 was sent again');
   assert.equal(proxy.log.filter((entry) => entry.method === 'POST' && entry.query === '?uploads=').length, 1);
 });
 
@@ -266,4 +266,170 @@ test('s3 cancel aborts the multipart upload', { skip }, async (t) => {
   const uploads = path.join(s3.directory, 'bucket', '._S3rver_uploads');
   const pending = fs.existsSync(uploads) ? fs.readdirSync(uploads) : [];
   assert.ok(pending.every((id) => aborts[0].query.includes(encodeURIComponent(id))), `uploads ${pending} not aborted`);
+});
+
+// A provider behind the fault proxy, for killing an export at its completing
+// request: S3 CompleteMultipartUpload, Azure Put Block List or the final GCS
+// chunk.
+async function proxiedTarget(t, provider, rules) {
+  if (provider === 's3') {
+    const s3 = await startS3(t);
+    const proxy = await startFaultProxy({ target: s3.url, rules });
+    t.after(() => proxy.close());
+    return {
+      proxy, s3, env: s3.env, source: 'gen:rows=250000&seed=28', url: 's3://bucket/completing.csv',
+      flags: ['--s3-endpoint', proxy.url, '--cloud-part-size', '5MB'],
+      read: () => fs.readFileSync(s3.objectPath('completing.csv')),
+      isPart: (entry) => entry.method === 'PUT' && /partNumber=/.test(entry.query),
+    };
+  }
+  if (provider === 'gcs') {
+    const gcs = await startGcs(t);
+    const proxy = await startFaultProxy({ target: gcs.url, rules });
+    t.after(() => proxy.close());
+    return {
+      proxy, env: { STORAGE_EMULATOR_HOST: proxy.url, GOOGLE_OAUTH_ACCESS_TOKEN: 'test-token' },
+      source: 'gen:rows=60000&seed=31', url: 'gs://bucket/completing.csv', flags: ['--cloud-part-size', '256KB'],
+      read: async () => gcs.objects.get('bucket/completing.csv'),
+      isPart: (request) => request.method === 'PUT' && /^bytes \d+-\d+\/\*$/.test(request.headers['content-range'] || ''),
+      // GCS keeps no completing record: the session's status query reports the finished upload.
+      resumedFrom: /resumed from chunk \d+ \(row \d+\), (regenerating|sending nothing)/,
+    };
+  }
+  const azure = await startAzurite(t);
+  const proxy = await startFaultProxy({ target: `http://127.0.0.1:${azure.port}`, rules });
+  t.after(() => proxy.close());
+  const connectionString = azure.connectionString.replace(`127.0.0.1:${azure.port}`, `127.0.0.1:${proxy.port}`);
+  return {
+    proxy, env: { AZURE_STORAGE_CONNECTION_STRING: connectionString }, source: 'gen:rows=60000&seed=29',
+    url: 'azure://devstoreaccount1/container/completing.ndjson', flags: ['--cloud-part-size', '1MB'],
+    read: () => azure.download('completing.ndjson'),
+    isPart: (entry) => entry.method === 'PUT' && /comp=block&/.test(entry.query),
+  };
+}
+
+const COMPLETING = {
+  s3: (request) => request.method === 'POST' && /^\?uploadId=/.test(request.query),
+  azure: (request) => request.method === 'PUT' && /comp=blocklist/.test(request.query),
+  // The final chunk, or after it a status query that names the total size.
+  gcs: (request) => request.method === 'PUT' && /^bytes (\d+-\d+|\*)\/\d+$/.test(request.headers['content-range'] || ''),
+};
+
+// Kills an export with SIGKILL when its completing request reaches the fault
+// proxy, which stalls that request. With `applied`, the proxy first forwards
+// one completing request and drops the server's response, so the object is
+// already assembled when the retried request arrives and the kill lands.
+// The resume must then finish the export without sending any part again.
+// With `encrypted`, the output is encrypted and the resume gets no password,
+// because finishing the upload regenerates nothing.
+async function checkKillAtCompletion(t, provider, applied, { encrypted = false } = {}) {
+  let child = null;
+  // Every request with its headers; the rule never applies.
+  const requests = [];
+  const rules = [{ action: 'status', times: Infinity, match: (request) => { requests.push(request); return false; } }];
+  if (applied) rules.push({ action: 'lose', times: 1, match: COMPLETING[provider] });
+  rules.push({
+    action: 'stall', stallMs: 30000, times: 1,
+    match: (request) => {
+      if (!COMPLETING[provider](request)) return false;
+      setImmediate(() => child.kill('SIGKILL'));
+      return true;
+    },
+  });
+  const target = await proxiedTarget(t, provider, rules);
+  const passwordFile = path.join(tempDirFor(t, 'sluice-password-'), 'password');
+  fs.writeFileSync(passwordFile, PASSWORD);
+  const outputFlags = encrypted
+    ? [...CHECKPOINT_FLAGS, '--encrypt', '--password-file', passwordFile, '--encryption-test-seed', '7']
+    : CHECKPOINT_FLAGS;
+  const local = await localExport(t, target.source, target.url.split('/').pop(), outputFlags);
+  const stateDir = tempDirFor(t, 'sluice-state-');
+  const env = cleanEnv({ ...target.env, SLUICE_STATE_DIR: stateDir });
+
+  child = spawn(SLUICE_BIN, ['export', '--from', target.source, '--to', target.url, '--export-id', 'completing',
+    ...target.flags, ...outputFlags, '--progress', 'none'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (data) => { stderr += data.toString('utf8'); });
+  const signal = await new Promise((resolve) => child.on('close', (code, killedBy) => resolve(killedBy)));
+  assert.equal(signal, 'SIGKILL', `the export was not killed at its completing request: ${stderr}`);
+
+  const requestsBeforeResume = requests.length;
+  const resumed = await runSluiceAsync(['resume', 'completing'], env);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, target.resumedFrom ?? /resumed after its last part: completing the upload/);
+  assert.equal(sha256(await target.read()), local.sha256);
+
+  const resumeRequests = requests.slice(requestsBeforeResume);
+  assert.equal(resumeRequests.filter(target.isPart).length, 0, 'the resume sent parts again');
+  const completions = resumeRequests.filter((entry) => COMPLETING[provider](entry)).length;
+  assert.equal(completions, applied ? 0 : 1, 'completing requests sent by the resume');
+  if (target.s3) assert.deepEqual(pendingS3Uploads(target.s3), []);
+
+  const again = await runSluiceAsync(['resume', 'completing'], env);
+  assert.equal(again.code, EXIT.usage, again.stderr);
+  assert.match(again.stderr, /already completed/);
+}
+
+test('s3 kill before completion resumes', { skip }, async (t) => {
+  await checkKillAtCompletion(t, 's3', false);
+});
+
+test('s3 kill after completion resumes', { skip }, async (t) => {
+  await checkKillAtCompletion(t, 's3', true);
+});
+
+test('s3 encrypted kill at completion resumes', { skip }, async (t) => {
+  await checkKillAtCompletion(t, 's3', false, { encrypted: true });
+});
+
+test('azure kill before completion resumes', { skip }, async (t) => {
+  await checkKillAtCompletion(t, 'azure', false);
+});
+
+test('azure kill after completion resumes', { skip }, async (t) => {
+  await checkKillAtCompletion(t, 'azure', true);
+});
+
+test('gcs kill before final chunk resumes', { skip }, async (t) => {
+  await checkKillAtCompletion(t, 'gcs', false);
+});
+
+test('gcs kill after final chunk resumes', { skip }, async (t) => {
+  await checkKillAtCompletion(t, 'gcs', true);
+});
+
+// The Sluice container header recorded with the upload state lets a resume
+// reject a wrong password before it sends anything, as for a local file.
+test('s3 encrypted resume checks password', { skip }, async (t) => {
+  const s3 = await startS3(t);
+  let refusing = true;
+  const proxy = await startFaultProxy({
+    target: s3.url,
+    rules: [{ action: 'status', status: 503, times: 1000,
+      match: (request) => refusing && request.method === 'PUT' && /partNumber=3&/.test(request.query) }],
+  });
+  t.after(() => proxy.close());
+  const source = 'gen:rows=250000&seed=30';
+  const passwordFile = path.join(tempDirFor(t, 'sluice-password-'), 'password');
+  fs.writeFileSync(passwordFile, PASSWORD);
+  const local = await localExport(t, source, 'secret.csv',
+    ['--encrypt', '--password-file', passwordFile, '--encryption-test-seed', '7', ...CHECKPOINT_FLAGS]);
+  const stateDir = tempDirFor(t, 'sluice-state-');
+  const env = (password) => cleanEnv({ ...s3.env, SLUICE_STATE_DIR: stateDir, SLUICE_PASSWORD: password });
+  const failed = await runSluiceAsync(
+    ['export', '--from', source, '--to', 's3://bucket/secret.csv', '--export-id', 'secret', '--s3-endpoint',
+      proxy.url, '--cloud-part-size', '5MB', '--cloud-retries', '2', '--encrypt', '--encryption-test-seed', '7',
+      ...CHECKPOINT_FLAGS, '--progress', 'none'], env(PASSWORD));
+  assert.equal(failed.code, EXIT.io, failed.stderr);
+
+  refusing = false;
+  const requestsBeforeResume = proxy.log.length;
+  const wrong = await runSluiceAsync(['resume', 'secret'], env('not-the-password'));
+  assert.equal(wrong.code, EXIT.invalidData, wrong.stderr);
+  assert.match(wrong.stderr, /wrong password/);
+  assert.equal(proxy.log.length, requestsBeforeResume, 'the resume with a wrong password sent requests');
+
+  const resumed = await runSluiceAsync(['resume', 'secret'], env(PASSWORD));
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(sha256(fs.readFileSync(s3.objectPath('secret.csv'))), local.sha256);
 });

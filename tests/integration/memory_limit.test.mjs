@@ -1,7 +1,9 @@
 // Exports under --memory-limit 64MB. Wide rows to Parquet, locally and to
 // S3 (s3rver on 127.0.0.1), must either finish with a peak resident size
 // under the limit plus FIXED_OVERHEAD, or fail with exit code 7 and the
-// memory-limit message. Never a crash.
+// memory-limit message. Never a crash. Under --memory-limit 50MB, a single
+// 100 MB CSV field or NDJSON line must fail with exit code 7 before the
+// process grows far past the limit, and ordinary exports must still finish.
 //
 // Each export runs under `prlimit --as` a fixed amount above the limit, so
 // an allocation the budget did not stop fails inside sluice (exit 1 or a
@@ -20,8 +22,8 @@ import { cleanEnv, startS3, tempDirFor } from './cloud_servers.mjs';
 const MiB = 1024 * 1024;
 const LIMIT = 64 * MiB;
 // Resident memory outside the budget: the process's code and libraries
-// (about 17 MB for a tiny export), the CSV reader's type-inference sample,
-// upload threads and transient encoding buffers. Also given in
+// (about 17 MB for a tiny export), buffers of up to 1 MiB each, upload
+// threads and transient encoding buffers. Also given in
 // docs/configuration.md.
 const FIXED_OVERHEAD = 64 * MiB;
 const ADDRESS_SPACE = LIMIT + 448 * MiB;
@@ -132,6 +134,74 @@ test('buffer larger than the limit exits 7', { skip }, async (t) => {
   assert.match(result.stderr,
     /memory limit exceeded: compression and encryption buffers \(--compression-level\) needs [\d.]+MB but --memory-limit is 64MB; raise --memory-limit/);
   assert.deepEqual(fs.readdirSync(dir), []);
+});
+
+// A record or object of 100 MB under --memory-limit 50MB: the reader's
+// buffer doubles while it reads the record, and each doubling is reserved
+// before it is allocated (old and new block together, since both are live
+// during the copy). The 16 MB to 32 MB step reserves 48 MB and fits. The
+// 32 MB to 64 MB step needs 96 MB, so it trips the breaker at once. The peak is
+// then those 48 MB of buffer plus the process's own memory (about 17 MB),
+// so the bound is the limit plus 32 MiB. Measured: 48 MiB (CSV) and 63 MiB
+// (NDJSON); without the reservations the same exports peaked at 218 MiB and
+// 277 MiB.
+const BIG_LIMIT = 50 * MiB;
+const BIG_FIELD_BOUND = BIG_LIMIT + 32 * MiB;
+const BIG_FIELD_BYTES = 100 * MiB;
+
+function writeBigFieldFile(dir, format) {
+  const file = path.join(dir, `big.${format}`);
+  const big = 'x'.repeat(BIG_FIELD_BYTES);
+  const text = format === 'csv'
+    ? `id,text\n1,small\n2,${big}\n3,end\n`
+    : `{"id":1,"text":"small"}\n{"id":2,"text":"${big}"}\n{"id":3,"text":"end"}\n`;
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+for (const [format, buffer] of [['csv', 'CSV read buffer'], ['ndjson', 'JSON object buffer']]) {
+  test(`100 MB ${format} record exits 7 near the limit`, { skip }, async (t) => {
+    const dir = tempDirFor(t, 'sluice-memory-');
+    const input = writeBigFieldFile(dir, format);
+    const out = path.join(dir, 'out.csv');
+    const result = await runLimited(
+      ['export', '--from', input, '--to', out, '--memory-limit', '50MB', '--progress', 'none'], cleanEnv());
+    t.diagnostic(`exit ${result.code}, peak RSS ${(result.peakRss / MiB).toFixed(1)} MiB`);
+
+    assert.equal(result.signal, null, `sluice died by signal ${result.signal}: ${result.stderr}`);
+    assert.equal(result.code, EXIT.memory, result.stderr);
+    assert.match(result.stderr,
+      new RegExp(`error: memory limit exceeded: ${buffer} needs 96MB but --memory-limit is 50MB; raise --memory-limit\n`));
+    assert.ok(result.peakRss < BIG_FIELD_BOUND,
+      `peak RSS ${(result.peakRss / MiB).toFixed(1)} MiB is not under ${BIG_FIELD_BOUND / MiB} MiB`);
+    assert.deepEqual(fs.readdirSync(dir), [path.basename(input)], 'the failed export left files behind');
+  });
+}
+
+test('ordinary exports succeed at the same limit', { skip }, async (t) => {
+  const dir = tempDirFor(t, 'sluice-memory-');
+  const csv = writeWideCsv(dir);
+  for (const target of ['out.csv', 'out.ndjson', 'out.json']) {
+    const result = await runLimited(
+      ['export', '--from', csv, '--to', path.join(dir, target), '--memory-limit', '50MB', '--progress', 'none'],
+      cleanEnv());
+    t.diagnostic(`${target}: exit ${result.code}, peak RSS ${(result.peakRss / MiB).toFixed(1)} MiB`);
+    assert.equal(result.code, EXIT.ok, result.stderr);
+    assert.ok(result.peakRss < BIG_LIMIT + FIXED_OVERHEAD,
+      `peak RSS ${(result.peakRss / MiB).toFixed(1)} MiB is not under ${(BIG_LIMIT + FIXED_OVERHEAD) / MiB} MiB`);
+  }
+  const lines = fs.readFileSync(path.join(dir, 'out.ndjson'), 'utf8').trimEnd().split('\n');
+  assert.equal(lines.length, 6000);
+  assert.equal(Object.keys(JSON.parse(lines[5999])).length, 200);
+
+  const ndjson = path.join(dir, 'out.ndjson');
+  const result = await runLimited(
+    ['export', '--from', ndjson, '--to', path.join(dir, 'again.csv'), '--memory-limit', '50MB', '--progress', 'none'],
+    cleanEnv());
+  t.diagnostic(`ndjson to csv: exit ${result.code}, peak RSS ${(result.peakRss / MiB).toFixed(1)} MiB`);
+  assert.equal(result.code, EXIT.ok, result.stderr);
+  assert.ok(result.peakRss < BIG_LIMIT + FIXED_OVERHEAD);
+  assert.equal(fs.readFileSync(path.join(dir, 'again.csv'), 'utf8').trimEnd().split('\n').length, 6001);
 });
 
 test('invalid memory grace is a usage error', { skip: SKIP_WITHOUT_BINARY }, async (t) => {

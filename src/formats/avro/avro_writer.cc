@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/buffer_reservation.h"
 #include "core/error.h"
 #include "formats/avro/avro_block_codec.h"
 #include "formats/avro/avro_encoding.h"
@@ -82,10 +83,11 @@ std::optional<RestoredState> ParseState(const std::string& state) {
 
 class AvroContainerWriter : public FormatWriter {
  public:
-  explicit AvroContainerWriter(const ExportOptions& options)
+  AvroContainerWriter(const ExportOptions& options, MemoryGovernor* memory)
       : options_(options.avro_write),
         compressor_(MakeAvroBlockCompressor(options_.codec, options_.codec_level)),
         sync_(MakeAvroSyncMarker(options_, options.export_id)) {
+    reservation_.set_governor(memory, 0);
     if (options_.block_bytes < kMinBlockBytes || options_.block_bytes > kMaxBlockBytes) {
       throw InvalidOption("invalid Avro block size " + std::to_string(options_.block_bytes) +
                          " bytes: use 1KB to 64MB");
@@ -123,6 +125,9 @@ class AvroContainerWriter : public FormatWriter {
     for (size_t row = 0; row < rows; ++row) {
       encode_row(batch, row);
       ++block_rows_;
+      // A row's encoded size is known only now, so a long row is reserved
+      // after it grew the block.
+      reserve_buffers();
       if (block_.size() >= options_.block_bytes) flush_block();
     }
     rows_written_ += rows;
@@ -147,8 +152,12 @@ class AvroContainerWriter : public FormatWriter {
     }
     fields_ = ResolveAvroFields(schema, avro_names, target_, origin_);
     column_names_ = std::move(column_names);
+    reservation_.cover(options_.block_bytes + options_.block_bytes / 4);
     block_.reserve(options_.block_bytes + options_.block_bytes / 4);
+    reserve_buffers();
   }
+
+  void reserve_buffers() { reservation_.cover(block_.capacity() + compressed_.capacity() + framed_.capacity()); }
 
   void write_header() {
     std::string header(kMagic, sizeof(kMagic));
@@ -239,6 +248,7 @@ class AvroContainerWriter : public FormatWriter {
     framed_ += compressed_;
     framed_.append(sync_.data(), sync_.size());
     sink_->write(framed_);
+    reserve_buffers();
 
     block_.clear();
     block_rows_ = 0;
@@ -256,6 +266,7 @@ class AvroContainerWriter : public FormatWriter {
   std::string block_;       // encoded rows of the open block, uncompressed
   std::string compressed_;
   std::string framed_;      // count, size, data and sync of one block
+  BufferReservation reservation_{"Avro block buffers (--avro-block-size)"};  // covers the three above
   uint64_t block_rows_ = 0;
   uint64_t rows_written_ = 0;
 };
@@ -281,8 +292,8 @@ AvroSyncMarker MakeAvroSyncMarker(const AvroWriteOptions& options, const std::st
   return marker;
 }
 
-std::unique_ptr<FormatWriter> MakeAvroWriter(const ExportOptions& options) {
-  return std::make_unique<AvroContainerWriter>(options);
+std::unique_ptr<FormatWriter> MakeAvroWriter(const ExportOptions& options, MemoryGovernor* memory) {
+  return std::make_unique<AvroContainerWriter>(options, memory);
 }
 
 }  // namespace sluice

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "formats/format_writer.h"
+#include "sluice/memory_governor.h"
 #include "sluice/options.h"
 
 namespace sluice {
@@ -21,7 +22,10 @@ using AvroSyncMarker = std::array<char, 16>;
 AvroSyncMarker MakeAvroSyncMarker(const AvroWriteOptions& options, const std::string& export_id);
 
 // Validates the Avro options (codec level, record name, schema file) and
-// returns the writer. Throws InvalidInput for an invalid option.
-std::unique_ptr<FormatWriter> MakeAvroWriter(const ExportOptions& options);
+// returns the writer. Throws InvalidInput for an invalid option. With
+// `memory`, the block buffers (about three times --avro-block-size, more
+// for a longer row) are reserved from it once they pass
+// kUnreservedBufferBytes.
+std::unique_ptr<FormatWriter> MakeAvroWriter(const ExportOptions& options, MemoryGovernor* memory = nullptr);
 
 }  // namespace sluice

@@ -61,6 +61,19 @@ size_t ColumnChunkWriter::buffered_bytes() const {
          booleans_.size() * 4 + definition_levels_.size();
 }
 
+size_t ColumnChunkWriter::pending_bytes() const {
+  // A page header is about 30 bytes; 64 leaves room for large counts.
+  constexpr size_t kPageHeaderBytes = 64;
+  size_t open_page = plain_.size() + (booleans_.size() + 7) / 8 + (definition_levels_.size() + 7) / 8;
+  if (!indices_.empty()) {
+    size_t width = static_cast<size_t>(std::max(1, BitWidth(dictionary_.size() - 1)));
+    open_page += 1 + (indices_.size() * width + 7) / 8;
+  }
+  size_t dictionary = dictionary_.plain().size();
+  size_t headers = (open_page > 0 ? kPageHeaderBytes : 0) + (dictionary > 0 ? kPageHeaderBytes : 0);
+  return pages_bytes_ + dictionary + open_page + headers;
+}
+
 size_t ColumnChunkWriter::held_bytes() const {
   return pages_bytes_ + pages_.capacity() * sizeof(std::string) + dictionary_.held_bytes() +
          plain_.capacity() + indices_.capacity() * 4 + booleans_.capacity() * 4 +

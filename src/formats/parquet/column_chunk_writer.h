@@ -36,12 +36,10 @@ class ColumnChunkWriter {
   // Like buffered_bytes(), but counting the capacity the open page's buffers
   // keep between pages and the compression scratch buffer, for a memory budget.
   size_t held_bytes() const;
-  // Encoded bytes not yet written: finished pages, the dictionary's values
-  // and the open page's values (its levels and indices counted as bytes).
-  size_t pending_bytes() const {
-    return pages_bytes_ + dictionary_.plain().size() + plain_.size() + indices_.size() +
-           booleans_.size() / 8 + definition_levels_.size() / 8;
-  }
+  // Estimated bytes that flush() would write: the finished pages, plus the
+  // dictionary and the open page as if stored uncompressed (indices at the
+  // dictionary's bit width), plus their page headers.
+  size_t pending_bytes() const;
 
   // Frees the open page's buffers and the dictionary that the writer keeps
   // between chunks, for when memory is short. REQUIRES: called right after flush().

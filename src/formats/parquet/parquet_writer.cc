@@ -154,6 +154,17 @@ void ParquetWriter::begin(const Schema& schema, ByteSink& sink) {
   for (const Field& field : schema_) {
     columns_.push_back(std::make_unique<parquet::ColumnChunkWriter>(field, column_options_, *compressor_));
   }
+  // A restored writer adds up its row groups as the original writer did,
+  // one at a time, so both estimate the same size.
+  footer_bytes_ = footer_bytes_without_row_groups();
+  last_group_footer_bytes_ = 0;
+  for (size_t i = 0; i < row_groups_.size(); ++i) {
+    std::string encoded;
+    parquet::EncodeRowGroups(std::vector<parquet::RowGroup>(row_groups_.begin() + i, row_groups_.begin() + i + 1),
+                             encoded);
+    footer_bytes_ += encoded.size();
+    last_group_footer_bytes_ = encoded.size();
+  }
   if (restored_) {
     if (restored_fingerprint_ != schema_fingerprint()) {
       throw InvalidInput("Parquet writer checkpoint was taken with another schema: restart the export from the beginning");
@@ -209,6 +220,44 @@ uint64_t ParquetWriter::buffered_bytes() const {
   return total;
 }
 
+uint64_t ParquetWriter::pending_output_bytes() const {
+  // The open row group adds its own entry to the footer: about as large as
+  // the last group's, or for the first group an allowance per column chunk
+  // (offsets, sizes, encodings and min/max statistics).
+  uint64_t open_group = 0;
+  if (rows_in_group_ > 0) {
+    open_group = last_group_footer_bytes_ > 0 ? last_group_footer_bytes_ : 256 * columns_.size();
+  }
+  // The footer is followed by its 4-byte length and the magic.
+  return buffered_bytes() + footer_bytes_ + open_group + 4 + kMagic.size();
+}
+
+bool ParquetWriter::flush_buffered() {
+  if (rows_in_group_ == 0) return false;
+  flush_row_group();
+  return true;
+}
+
+parquet::FileMetaData ParquetWriter::footer_without_row_groups() const {
+  parquet::FileMetaData metadata;
+  metadata.version = 2;
+  metadata.schema = parquet::FileSchema(schema_);
+  metadata.num_rows = static_cast<int64_t>(total_rows_);
+  metadata.created_by = std::string("sluice version ") + SLUICE_VERSION;
+  metadata.type_defined_column_order = true;
+  return metadata;
+}
+
+uint64_t ParquetWriter::footer_bytes_without_row_groups() const {
+  // Encoded with a row count of 0, so a restored writer gets the same size.
+  // The count's varint then grows by at most 9 bytes.
+  parquet::FileMetaData metadata = footer_without_row_groups();
+  metadata.num_rows = 0;
+  std::string encoded;
+  parquet::EncodeFileMetaData(metadata, encoded);
+  return encoded.size() + 9;
+}
+
 void ParquetWriter::restore(const Schema& schema, ByteSink& sink, const std::string& state) {
   load_state(state);
   begin(schema, sink);
@@ -261,6 +310,12 @@ void ParquetWriter::flush_row_group() {
   group.total_compressed_size = compressed;
   if (row_groups_.size() <= INT16_MAX) group.ordinal = static_cast<int16_t>(row_groups_.size());
   row_groups_.push_back(std::move(group));
+  // Encoded alone, the group carries a list header that the footer has only
+  // once, so footer_bytes_ errs high by a few bytes per group.
+  std::string encoded;
+  parquet::EncodeRowGroups(std::vector<parquet::RowGroup>(row_groups_.end() - 1, row_groups_.end()), encoded);
+  footer_bytes_ += encoded.size();
+  last_group_footer_bytes_ = encoded.size();
   total_rows_ += rows_in_group_;
   rows_in_group_ = 0;
   ReleaseFreedMemory();  // the group's pages were tens of MiB
@@ -268,13 +323,8 @@ void ParquetWriter::flush_row_group() {
 
 void ParquetWriter::finish() {
   flush_row_group();
-  parquet::FileMetaData metadata;
-  metadata.version = 2;
-  metadata.schema = parquet::FileSchema(schema_);
-  metadata.num_rows = static_cast<int64_t>(total_rows_);
+  parquet::FileMetaData metadata = footer_without_row_groups();
   metadata.row_groups = std::move(row_groups_);
-  metadata.created_by = std::string("sluice version ") + SLUICE_VERSION;
-  metadata.type_defined_column_order = true;
 
   std::string footer;
   parquet::EncodeFileMetaData(metadata, footer);

@@ -31,6 +31,7 @@ namespace parquet {
 class ColumnChunkWriter;
 class PageCompressor;
 struct RowGroup;
+struct FileMetaData;
 }  // namespace parquet
 
 class ParquetWriter : public FormatWriter {
@@ -58,6 +59,11 @@ class ParquetWriter : public FormatWriter {
   // Bytes of the open row group not yet handed to the sink: finished pages,
   // dictionaries and the open pages' values.
   uint64_t buffered_bytes() const override;
+  // buffered_bytes() plus the footer that finish() writes. An estimate
+  // because the open pages are counted uncompressed.
+  uint64_t pending_output_bytes() const override;
+  // Closes the open row group early (a split output ending a part).
+  bool flush_buffered() override;
 
   // Reserves the writer's buffers from `memory` from now on. Null: no budget.
   // REQUIRES: `memory` outlives the writer.
@@ -81,6 +87,8 @@ class ParquetWriter : public FormatWriter {
   uint64_t memory_bytes() const;
   uint64_t held_bytes() const;  // memory_bytes() plus retained buffer capacity
   uint64_t schema_fingerprint() const;
+  parquet::FileMetaData footer_without_row_groups() const;
+  uint64_t footer_bytes_without_row_groups() const;
   void load_state(std::string_view state);
 
   ParquetWriteOptions options_;
@@ -101,6 +109,8 @@ class ParquetWriter : public FormatWriter {
   uint64_t last_batch_growth_ = 0;  // memory_bytes() added by the previous batch
   uint64_t memory_flushes_ = 0;
   uint64_t row_group_budget_ = 0;   // see begin()
+  uint64_t footer_bytes_ = 0;       // encoded footer so far, with slack for the row count
+  uint64_t last_group_footer_bytes_ = 0;  // footer entry of the last flushed row group
 };
 
 // `memory` may be null (no budget).

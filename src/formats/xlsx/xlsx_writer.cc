@@ -25,6 +25,7 @@
 #include "formats/value_text.h"
 #include "formats/xlsx/xlsx_cell_values.h"
 #include "formats/xlsx/xlsx_sheet_name.h"
+#include "formats/xlsx/xlsx_size_estimate.h"
 #include "formats/xlsx/xlsx_text.h"
 
 namespace sluice {
@@ -83,13 +84,20 @@ class XlsxWriter : public FormatWriter {
   void write_batch(const Batch& batch) override {
     for (size_t row = 0; row < batch.num_rows(); ++row) {
       if (sheet_row_ == options_.max_rows) next_sheet();
+      sampled_row_ = size_estimate_.start_row(sheet_row_);
       for (size_t column = 0; column < batch.num_columns(); ++column) {
         write_cell(batch.column(column), row, static_cast<lxw_col_t>(column));
       }
+      size_estimate_.end_row();
+      sampled_row_ = false;
       ++sheet_row_;
       ++rows_written_;
     }
+    size_estimate_.sync();
   }
+
+  // The workbook reaches the sink only in finish(), so every byte is pending.
+  uint64_t pending_output_bytes() const override { return size_estimate_.estimated_bytes(); }
 
   void finish() override {
     lxw_error status = workbook_close(workbook_);
@@ -150,6 +158,7 @@ class XlsxWriter : public FormatWriter {
     ++sheet_number_;
     std::string name = SheetNameFor(options_.sheet_name, sheet_number_);
     sheet_ = workbook_add_worksheet(workbook_, name.c_str());
+    size_estimate_.add_sheet();
     if (sheet_ == nullptr) throw InvalidOption("libxlsxwriter rejected the sheet name '" + name + "': choose another --sheet-name");
 
     worksheet_freeze_panes(sheet_, 1, 0);
@@ -186,10 +195,12 @@ class XlsxWriter : public FormatWriter {
     XlsxTextResult result = PrepareXlsxText(text, options_.max_text_units, text_);
     if (result.truncated || result.replaced_invalid) ++altered_;
     check(worksheet_write_string(sheet_, sheet_row_, column, text_.c_str(), format));
+    if (sampled_row_) size_estimate_.add_text(column, text_, format != nullptr);
   }
 
   void write_number(lxw_col_t column, double value, lxw_format* format) {
     check(worksheet_write_number(sheet_, sheet_row_, column, value, format));
+    if (sampled_row_) size_estimate_.add_number(column, value, format != nullptr);
   }
 
   void write_cell(const Column& values, size_t row, lxw_col_t column) {
@@ -197,6 +208,7 @@ class XlsxWriter : public FormatWriter {
     switch (values.type().id) {
       case TypeId::kBoolean:
         check(worksheet_write_boolean(sheet_, sheet_row_, column, values.bool_at(row), nullptr));
+        if (sampled_row_) size_estimate_.add_boolean(column, values.bool_at(row));
         return;
       case TypeId::kInt64:
         write_int64(column, values.int64_at(row));
@@ -320,6 +332,8 @@ class XlsxWriter : public FormatWriter {
   std::string text_;          // the escaped cell text handed to libxlsxwriter
   std::string guarded_;
   std::string scratch_;
+  XlsxSizeEstimate size_estimate_;
+  bool sampled_row_ = false;  // the row being written is one the size estimate samples
 };
 
 }  // namespace

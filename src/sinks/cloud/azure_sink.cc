@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <random>
 
 #include "core/error.h"
 #include "sinks/cloud/cloud_crypto.h"
@@ -43,6 +44,15 @@ std::string EndpointPath(const std::string& endpoint) {
   return slash == std::string::npos ? "" : endpoint.substr(slash);
 }
 
+// The text of the first <name> element in `xml`, or "" without one.
+std::string XmlText(const std::string& xml, const std::string& name) {
+  size_t begin = xml.find("<" + name + ">");
+  if (begin == std::string::npos) return "";
+  begin += name.size() + 2;
+  size_t end = xml.find("</" + name + ">", begin);
+  return end == std::string::npos ? "" : xml.substr(begin, end - begin);
+}
+
 }  // namespace
 
 AzureSink::AzureSink(const CloudDestination& destination, const CloudOptions& options,
@@ -57,10 +67,56 @@ AzureSink::AzureSink(const CloudDestination& destination, const CloudOptions& op
 
 AzureSink::~AzureSink() { abort(); }
 
-std::string AzureSink::BlockId(uint64_t number) {
+std::string AzureSink::BlockId(const std::string& prefix, uint64_t number) {
   char text[24];
-  std::snprintf(text, sizeof text, "block-%010llu", static_cast<unsigned long long>(number));
+  std::snprintf(text, sizeof text, "%s%010llu", prefix.empty() ? "block-" : prefix.c_str(),
+                static_cast<unsigned long long>(number));
   return Base64Encode(text);
+}
+
+void AzureSink::start_upload() {
+  std::random_device random;
+  std::uniform_int_distribution<int> digit(0, 35);
+  block_prefix_.clear();
+  for (int i = 0; i < 6; ++i) block_prefix_.push_back("0123456789abcdefghijklmnopqrstuvwxyz"[digit(random)]);
+}
+
+void AzureSink::describe_upload(CloudUploadState& state) const {
+  state.provider = "azure";
+  state.block_prefix = block_prefix_;
+}
+
+uint64_t AzureSink::restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) {
+  block_prefix_ = state.block_prefix;
+  return recorded_bytes;
+}
+
+bool AzureSink::upload_completed(const CloudUploadState& state) {
+  Pairs query = {{"comp", "blocklist"}, {"blocklisttype", "committed"}};
+  try {
+    HttpResponse response = SendWithRetry(client(), [&] { return make_request("GET", query, "", {}); },
+                                          retry_policy(), nullptr);
+    return response.status == 200 && CommittedBlocksMatch(response.body, state.parts);
+  } catch (const HttpTransportError&) {
+    return false;
+  }
+}
+
+bool AzureSink::CommittedBlocksMatch(const std::string& block_list_xml, const std::vector<UploadedPart>& parts) {
+  // <BlockList><CommittedBlocks><Block><Name>ID</Name><Size>N</Size></Block>...
+  std::vector<std::pair<std::string, std::string>> committed;
+  const std::string& xml = block_list_xml;
+  for (size_t begin = xml.find("<Block>"); begin != std::string::npos; begin = xml.find("<Block>", begin + 1)) {
+    size_t end = xml.find("</Block>", begin);
+    if (end == std::string::npos) return false;
+    std::string block = xml.substr(begin, end - begin);
+    committed.emplace_back(XmlText(block, "Name"), XmlText(block, "Size"));
+  }
+  if (committed.size() != parts.size()) return false;
+  for (size_t i = 0; i < committed.size(); ++i) {
+    if (committed[i].first != parts[i].tag || committed[i].second != std::to_string(parts[i].size)) return false;
+  }
+  return true;
 }
 
 HttpRequest AzureSink::make_request(const std::string& method, const Pairs& query,
@@ -109,7 +165,7 @@ void AzureSink::send(HttpClient& http, const std::string& operation, long expect
 }
 
 std::string AzureSink::upload_part(HttpClient& http, const UploadPart& part) {
-  std::string block_id = BlockId(part.number);
+  std::string block_id = BlockId(block_prefix_, part.number);
   std::string md5 = Md5Base64(part.data);
   Pairs query = {{"comp", "block"}, {"blockid", block_id}};
   Pairs headers = {{"Content-MD5", md5}, {"Content-Type", "application/octet-stream"}};

@@ -32,4 +32,9 @@ void AbortCloudUpload(const CloudUploadState& state, const ExportOptions& option
   sink->abort();
 }
 
+void FinishCloudUpload(const CloudUploadState& state, const ExportOptions& options) {
+  std::unique_ptr<MultipartSink> sink = MakeCloudSink(state.object, options);
+  sink->finish_recorded_upload(state);
+}
+
 }  // namespace sluice

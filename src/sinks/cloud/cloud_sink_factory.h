@@ -29,4 +29,10 @@ uint64_t CloudStoredBytes(const CloudUploadState& state, const ExportOptions& op
 // and InvalidOption when credentials are missing.
 void AbortCloudUpload(const CloudUploadState& state, const ExportOptions& options);
 
+// Finishes the upload `state` describes, recorded just before its completing
+// request (state.completing): checks whether the provider already assembled
+// the object and otherwise sends that request again (see
+// MultipartSink::finish_recorded_upload). Throws IOError when it fails.
+void FinishCloudUpload(const CloudUploadState& state, const ExportOptions& options);
+
 }  // namespace sluice

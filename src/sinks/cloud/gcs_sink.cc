@@ -22,6 +22,7 @@ PartLimits GcsLimits() {
   limits.ordered = true;
   limits.single_request = false;
   limits.empty_last_part = true;
+  limits.completion_request = false;
   return limits;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <mutex>
 
 #include "core/error.h"
@@ -13,6 +14,7 @@ namespace sluice {
 namespace {
 
 constexpr size_t kMaxResponseBody = 1 << 20;
+constexpr size_t kBodyReservationStep = 64 << 10;
 constexpr long kConnectTimeoutSeconds = 30;
 
 std::string Lowercase(std::string text) {
@@ -29,11 +31,35 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin));
 }
 
+// The response that OnBody appends a body to, and the memory reserved for it.
+struct BodyTarget {
+  HttpResponse* response;
+  MemoryGovernor* memory;
+  MemoryReservation reservation;
+  std::exception_ptr error;  // a failed reservation, rethrown by send()
+};
+
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  auto* response = static_cast<HttpResponse*>(user);
+  auto* target = static_cast<BodyTarget*>(user);
+  std::string& body = target->response->body;
   size_t length = size * count;
-  size_t room = kMaxResponseBody - std::min(kMaxResponseBody, response->body.size());
-  response->body.append(data, std::min(length, room));
+  size_t stored = std::min(length, kMaxResponseBody - std::min(kMaxResponseBody, body.size()));
+  if (stored > 0 && target->memory != nullptr && body.size() + stored > target->reservation.bytes()) {
+    size_t steps = (body.size() + stored + kBodyReservationStep - 1) / kBodyReservationStep;
+    uint64_t reserved = std::min(kMaxResponseBody, steps * kBodyReservationStep);
+    // An exception must not unwind through libcurl, so it is kept for send().
+    try {
+      if (target->reservation.bytes() == 0) {
+        target->reservation = target->memory->reserve(reserved, "HTTP response body");
+      } else {
+        target->reservation.resize(reserved);
+      }
+    } catch (...) {
+      target->error = std::current_exception();
+      return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+    }
+  }
+  body.append(data, stored);
   return length;
 }
 
@@ -115,7 +141,8 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(stall_timeout_seconds_));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  BodyTarget body{&response, memory_, MemoryReservation(), nullptr};
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
@@ -138,6 +165,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
 
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
+  if (body.error) std::rethrow_exception(body.error);
   if (code != CURLE_OK) {
     std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
     throw HttpTransportError(detail, code == CURLE_ABORTED_BY_CALLBACK);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "sluice/memory_governor.h"
+
 namespace sluice {
 
 struct HttpRequest {
@@ -58,10 +60,18 @@ class HttpClient {
   // HttpTransportError when no response arrived.
   HttpResponse send(const HttpRequest& request);
 
+  // Reserves each response body from `memory` (null: no budget) before it
+  // is buffered, in 64 KiB steps up to the 1 MiB that is kept. When the
+  // breaker trips, send() stops the transfer and throws Error(kMemoryLimit).
+  // NOTE: the reservation ends when send() returns, although the caller
+  // still has the body it returned.
+  void set_memory_governor(MemoryGovernor* memory) { memory_ = memory; }
+
  private:
   void* curl_;  // CURL*
   int stall_timeout_seconds_;
   const std::atomic<bool>* cancel_;
+  MemoryGovernor* memory_ = nullptr;
 };
 
 }  // namespace sluice

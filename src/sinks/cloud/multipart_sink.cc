@@ -63,6 +63,9 @@ void MultipartSink::write(std::string_view data) {
                         FormatSize(max_object_bytes_) +
                         "); cloud uploads are not split into parts, so raise --max-file-size");
   }
+  if (head_.size() < head_bytes_ && bytes_written_ == head_.size()) {
+    head_.append(data.substr(0, head_bytes_ - head_.size()));
+  }
   bytes_written_ += data.size();
   if (skip_ > 0) {
     size_t dropped = static_cast<size_t>(std::min<uint64_t>(skip_, data.size()));
@@ -117,7 +120,7 @@ void MultipartSink::submit_buffer(bool last) {
     start_uploader();
     // Recorded for a resume or cancel after the process dies, but an export
     // that fails before its first checkpoint still aborts the upload itself.
-    if (started_hook_) started_hook_(current_state());
+    if (state_hook_) state_hook_(current_state());
   }
   if (limits_.max_parts != 0 && next_part_ > limits_.max_parts) {
     throw InvalidOption("the upload to " + object_ + " needs more than " +
@@ -127,8 +130,12 @@ void MultipartSink::submit_buffer(bool last) {
 
   UploadPart part;
   part.number = next_part_++;
-  part_filled_ = 0;
   part.last = last;
+  if (last) {
+    last_part_ = part.number;
+    last_part_bytes_ = part_filled_ + buffer_.size();
+  }
+  part_filled_ = 0;
   part.data = std::move(buffer_);
   part.reservation = std::move(buffer_reservation_);
   buffer_ = std::string();
@@ -147,6 +154,10 @@ void MultipartSink::commit() {
     } else {
       if (!buffer_.empty() || limits_.empty_last_part) submit_buffer(true);
       std::vector<std::string> results = uploader_->finish();
+      if (limits_.completion_request && state_hook_) {
+        state_hook_(completing_state(results));
+        completing_ = true;
+      }
       complete_upload(results);
     }
   } catch (...) {
@@ -167,6 +178,15 @@ void MultipartSink::abort() noexcept {
   // would start over: abort it now rather than leave it pending.
   bool resumable = keep_upload_ && state_given_;
   if (started_ && !resumable && !finished_) abort_upload();
+  // The parts acknowledged since the last checkpoint, so a resume does not
+  // send them again. A recorded completing state lists every part already.
+  if (started_ && resumable && !finished_ && !completing_ && state_hook_) {
+    try {
+      state_hook_(current_state());
+    } catch (...) {
+      // The last checkpoint's state still describes a prefix of the upload.
+    }
+  }
   uploader_.reset();
   buffer_ = std::string();
   buffer_reservation_.release();
@@ -183,11 +203,47 @@ CloudUploadState MultipartSink::upload_state() {
     for (auto& [acknowledged, tag] : uploader_->results()) {
       for (; number < acknowledged; ++number) offset += PartSize(options_.part_bytes, limits_, number);
       uint64_t size = PartSize(options_.part_bytes, limits_, acknowledged);
+      if (acknowledged == last_part_) size = last_part_bytes_;
       state.parts.push_back(UploadedPart{acknowledged, offset, size, tag});
     }
   }
+  state.head = head_;
   describe_upload(state);
   return state;
+}
+
+CloudUploadState MultipartSink::completing_state(const std::vector<std::string>& results) {
+  CloudUploadState state;
+  state.object = object_;
+  uint64_t offset = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    uint64_t number = i + 1;
+    uint64_t size = PartSize(options_.part_bytes, limits_, number);
+    if (number == results.size()) size = bytes_written_ > offset ? bytes_written_ - offset : 0;
+    state.parts.push_back(UploadedPart{number, offset, size, results[i]});
+    offset += size;
+  }
+  state.head = head_;
+  describe_upload(state);
+  state.completing = true;
+  state.object_bytes = bytes_written_;
+  return state;
+}
+
+void MultipartSink::finish_recorded_upload(const CloudUploadState& state) {
+  check_open();
+  if (!state.completing) {
+    throw Error(ErrorKind::kInternal, "finish_recorded_upload needs a state recorded as completing");
+  }
+  bytes_written_ = state.object_bytes;
+  restore_upload(state, AcknowledgedPrefix(state));
+  if (!upload_completed(state)) {
+    std::vector<std::string> tags;
+    for (const UploadedPart& part : state.parts) tags.push_back(part.tag);
+    complete_upload(tags);
+  }
+  // Nothing was started here, so abort() leaves the provider's upload alone.
+  closed_ = true;
 }
 
 CloudUploadState MultipartSink::current_state() {
@@ -221,6 +277,7 @@ void MultipartSink::resume_upload(const CloudUploadState& state, uint64_t offset
   }
   bytes_written_ = offset;
   skip_ = stored_bytes - offset;
+  head_ = state.head;
   if (!state.started()) return;
   state_given_ = true;
   if (stored_bytes == kUploadFinished) {

@@ -42,6 +42,10 @@ struct PartLimits {
   bool ordered = false;             // parts must upload one at a time, in order
   bool single_request = true;       // an output below one part goes in one request
   bool empty_last_part = false;     // commit() sends a last part even when it is empty
+  // commit() assembles the object with a request of its own after the last
+  // part (S3 CompleteMultipartUpload, Azure Put Block List). A GCS session
+  // finishes with its last chunk instead.
+  bool completion_request = true;
 };
 
 class MultipartSink : public ByteSink {
@@ -55,7 +59,10 @@ class MultipartSink : public ByteSink {
 
   // Reserves part buffers from `memory` from now on. Null: no budget.
   // REQUIRES: called before the first write(); `memory` outlives the sink.
-  void set_memory_governor(MemoryGovernor* memory) { memory_ = memory; }
+  void set_memory_governor(MemoryGovernor* memory) {
+    memory_ = memory;
+    client_->set_memory_governor(memory);
+  }
 
   // The part size for 1-based part `number`.
   static uint64_t PartSize(uint64_t first_part_bytes, const PartLimits& limits, uint64_t number);
@@ -95,10 +102,27 @@ class MultipartSink : public ByteSink {
   // aborts an upload that no checkpoint has described.
   CloudUploadState current_state();
 
-  // Sets a hook that receives current_state() once the provider has started
-  // the upload. A job store records it there, so resume or cancel can find an
-  // upload whose export was killed before its first checkpoint.
-  void set_started_hook(std::function<void(const CloudUploadState&)> hook) { started_hook_ = std::move(hook); }
+  // Sets a hook that receives the upload's state whenever a job store must
+  // record it outside a checkpoint:
+  // - once the provider has started the upload, so resume or cancel can find
+  //   an upload whose export was killed before its first checkpoint;
+  // - when abort() keeps the upload, with the parts acknowledged by then;
+  // - just before the completing request, with `completing` set and every
+  //   part listed, so a resume after a kill can finish the upload without
+  //   regenerating it (see finish_recorded_upload()).
+  // An exception from the hook fails commit(); abort() ignores it.
+  void set_state_hook(std::function<void(const CloudUploadState&)> hook) { state_hook_ = std::move(hook); }
+
+  // Keeps the object's first `bytes` bytes in the upload state's `head`.
+  // REQUIRES: called before the first write().
+  void record_head(size_t bytes) { head_bytes_ = bytes; }
+
+  // Finishes an upload whose `state` was recorded with `completing` set. It
+  // queries the provider whether it already assembled the object from exactly
+  // these parts and, unless it did, sends the completing request again.
+  // Throws IOError when that request fails, and then keeps the upload.
+  // REQUIRES: state.completing; called instead of any write().
+  void finish_recorded_upload(const CloudUploadState& state);
 
  protected:
   // `provider` and `object` name the upload in messages; max_object_bytes is
@@ -123,6 +147,10 @@ class MultipartSink : public ByteSink {
   // provider has stored from offset 0 (for S3 and Azure `recorded_bytes`, the
   // checked prefix of the recorded parts).
   virtual uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) = 0;
+  // True when the provider stores the object that completing the parts of
+  // `state` (completing set, ids restored) gives, so the completing request
+  // was already carried out. Returns false when the query fails.
+  virtual bool upload_completed(const CloudUploadState& state) { (void)state; return false; }
 
   const std::string& provider() const { return provider_; }
   const std::string& object() const { return object_; }
@@ -138,6 +166,9 @@ class MultipartSink : public ByteSink {
   void start_uploader();
   void reserve_buffer(uint64_t part_size);
   void check_open() const;
+  // The state for the completing request: every part of `results` (the
+  // tags in part order), with the last part's real size.
+  CloudUploadState completing_state(const std::vector<std::string>& results);
 
   std::string provider_;
   std::string object_;
@@ -153,9 +184,14 @@ class MultipartSink : public ByteSink {
   uint64_t next_part_ = 1;
   uint64_t part_filled_ = 0;    // bytes of part next_part_ the provider stored before a resume
   uint64_t skip_ = 0;           // bytes still to drop because the provider has stored them
+  uint64_t last_part_ = 0;      // number of the object's last part once commit() submitted it, else 0
+  uint64_t last_part_bytes_ = 0;  // its size, which may be below PartSize()
   bool keep_upload_ = false;
   bool finished_ = false;       // resumed after the provider assembled the object
-  std::function<void(const CloudUploadState&)> started_hook_;
+  std::function<void(const CloudUploadState&)> state_hook_;
+  size_t head_bytes_ = 0;       // see record_head()
+  std::string head_;            // the object's first head_bytes_ bytes, once written
+  bool completing_ = false;     // the completing state was handed to state_hook_
   bool state_given_ = false;    // upload_state() described the started upload
   uint64_t bytes_written_ = 0;
   bool started_ = false;

@@ -81,7 +81,8 @@ std::vector<std::string> PartUploader::finish() {
   rethrow_failure_locked();
   std::vector<std::string> ordered;
   ordered.reserve(results_.size());
-  for (auto& [number, result] : results_) ordered.push_back(std::move(result));
+  // Copied, not moved: when commit() fails after this, abort() records them again.
+  for (const auto& [number, result] : results_) ordered.push_back(result);
   return ordered;
 }
 

@@ -31,6 +31,12 @@ class S3Sink : public MultipartSink {
   static std::string ObjectUrl(const std::string& endpoint, const std::string& bucket,
                                const std::string& key, bool path_style, const std::string& query);
 
+  // The ETag S3 gives an object assembled from parts with these ETags
+  // (quoted or bare hex MD5s): the MD5 of the concatenated binary part MD5s,
+  // then "-" and the part count, quoted. Returns "" when an ETag is not an
+  // MD5, as with SSE-KMS.
+  static std::string MultipartEtag(const std::vector<std::string>& part_etags);
+
  private:
   void start_upload() override;
   std::string upload_part(HttpClient& client, const UploadPart& part) override;
@@ -39,11 +45,13 @@ class S3Sink : public MultipartSink {
   void abort_upload() noexcept override;
   void describe_upload(CloudUploadState& state) const override;
   uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) override;
+  bool upload_completed(const CloudUploadState& state) override;
 
   HttpRequest make_request(const std::string& method, const std::string& query,
                            std::string_view body, const std::string& content_type) const;
-  // True when a retried CompleteMultipartUpload failed only because an
-  // earlier attempt, whose response was lost, already assembled the object.
+  // True when the object at the key is the one these parts assemble: a
+  // CompleteMultipartUpload whose response was lost, or that a killed run
+  // sent, already took effect. Returns false when the HEAD request fails.
   bool object_is_assembled(const std::vector<std::string>& etags);
   [[noreturn]] void fail(const std::string& operation, const HttpResponse& response) const;
 

@@ -3,8 +3,21 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "sinks/cloud/cloud_crypto.h"
 
 namespace sluice {
+
+namespace {
+
+std::string DecodeHead(const std::string& text) {
+  try {
+    return Base64Decode(text, "head");
+  } catch (const Error&) {
+    throw InvalidInput("invalid upload state in the job store: its head field is not base64; start the export again");
+  }
+}
+
+}  // namespace
 
 uint64_t AcknowledgedPrefix(const CloudUploadState& state) {
   if (state.provider == "gcs") return state.persisted_bytes;
@@ -31,6 +44,11 @@ std::string UploadStateToJson(const CloudUploadState& state) {
       {"sessionUri", state.session_uri},
       {"persistedBytes", state.persisted_bytes},
       {"parts", parts},
+      {"blockPrefix", state.block_prefix},
+      {"head", Base64Encode(state.head)},
+      {"completing", state.completing},
+      {"objectBytes", state.object_bytes},
+      {"objectRows", state.object_rows},
   };
   return json.dump();
 }
@@ -53,6 +71,11 @@ CloudUploadState UploadStateFromJson(const std::string& text) {
       part.tag = entry.at("tag").get<std::string>();
       state.parts.push_back(part);
     }
+    state.block_prefix = json.value("blockPrefix", std::string());
+    state.head = DecodeHead(json.value("head", std::string()));
+    state.completing = json.value("completing", false);
+    state.object_bytes = json.value("objectBytes", uint64_t{0});
+    state.object_rows = json.value("objectRows", uint64_t{0});
     if (state.provider != "s3" && state.provider != "azure" && state.provider != "gcs") {
       throw InvalidInput("invalid upload state in the job store: unknown provider '" + state.provider +
                          "'; start the export again");

@@ -29,9 +29,27 @@ struct CloudUploadState {
   std::string session_uri;           // GCS resumable session URI
   uint64_t persisted_bytes = 0;      // GCS: bytes the session had acknowledged
   std::vector<UploadedPart> parts;   // S3 and Azure: acknowledged parts, by number
+  // Azure: the random prefix of this upload's block ids, so a committed
+  // block list names this upload's blocks and no earlier upload's.
+  std::string block_prefix;
+  // The object's first bytes, when the sink was asked to record them: the
+  // Sluice container header of an encrypted export, which a resume checks
+  // the password against. Never secret, because anyone who can read the
+  // object reads it.
+  std::string head;
+
+  // Set just before the request that assembles the object (S3
+  // CompleteMultipartUpload, Azure Put Block List) is sent. `parts` then
+  // lists every part with its real size, and the fields below are final. A
+  // resume of such a state only checks or repeats that request.
+  bool completing = false;
+  uint64_t object_bytes = 0;         // the object's size, with `completing`
+  uint64_t object_rows = 0;          // rows the object contains, with `completing`
 
   // True once an upload was started that a resume can continue.
-  bool started() const { return !upload_id.empty() || !session_uri.empty() || !parts.empty(); }
+  bool started() const {
+    return !upload_id.empty() || !session_uri.empty() || !block_prefix.empty() || !parts.empty();
+  }
 };
 
 // The end of the acknowledged bytes that start at offset 0 with no gap:
@@ -42,7 +60,9 @@ uint64_t AcknowledgedPrefix(const CloudUploadState& state);
 // Encodes the state as one JSON object.
 std::string UploadStateToJson(const CloudUploadState& state);
 
-// Decodes UploadStateToJson's output. Throws InvalidInput for anything else.
+// Decodes UploadStateToJson's output, also that of versions before the
+// blockPrefix, head and completing fields, which then keep their defaults.
+// Throws InvalidInput for anything else.
 CloudUploadState UploadStateFromJson(const std::string& json);
 
 }  // namespace sluice

@@ -68,9 +68,43 @@ TEST(AzureCredentials, OtherAccountRejected) {
 }
 
 TEST(AzureSink, BlockIdsEqualLength) {
-  EXPECT_EQ(AzureSink::BlockId(1).size(), AzureSink::BlockId(50000).size());
-  EXPECT_NE(AzureSink::BlockId(1), AzureSink::BlockId(2));
-  EXPECT_EQ(UriEncode(AzureSink::BlockId(1), false).find('='), std::string::npos);
+  EXPECT_EQ(AzureSink::BlockId("k3x9q2", 1).size(), AzureSink::BlockId("k3x9q2", 50000).size());
+  EXPECT_NE(AzureSink::BlockId("k3x9q2", 1), AzureSink::BlockId("k3x9q2", 2));
+  EXPECT_EQ(UriEncode(AzureSink::BlockId("k3x9q2", 1), false).find('='), std::string::npos);
+}
+
+TEST(AzureSink, BlockIdsNameTheirUpload) {
+  EXPECT_NE(AzureSink::BlockId("k3x9q2", 1), AzureSink::BlockId("a0b1c2", 1));
+  // Uploads recorded before block ids had a prefix keep their ids, whose
+  // length a prefixed id keeps too.
+  EXPECT_EQ(AzureSink::BlockId("", 7), Base64Encode("block-0000000007"));
+  EXPECT_EQ(AzureSink::BlockId("k3x9q2", 7), Base64Encode("k3x9q20000000007"));
+}
+
+TEST(AzureSink, CommittedBlocksMatch) {
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList><CommittedBlocks>"
+      "<Block><Name>aWQx</Name><Size>1048576</Size></Block>"
+      "<Block><Name>aWQy</Name><Size>17</Size></Block>"
+      "</CommittedBlocks><UncommittedBlocks /></BlockList>";
+  std::vector<UploadedPart> parts = {{1, 0, 1048576, "aWQx"}, {2, 1048576, 17, "aWQy"}};
+  EXPECT_TRUE(AzureSink::CommittedBlocksMatch(xml, parts));
+
+  std::vector<UploadedPart> other_size = parts;
+  other_size[1].size = 18;
+  EXPECT_FALSE(AzureSink::CommittedBlocksMatch(xml, other_size));
+
+  std::vector<UploadedPart> other_id = parts;
+  other_id[0].tag = "aWQz";
+  EXPECT_FALSE(AzureSink::CommittedBlocksMatch(xml, other_id));
+
+  std::vector<UploadedPart> fewer = {parts[0]};
+  EXPECT_FALSE(AzureSink::CommittedBlocksMatch(xml, fewer));
+}
+
+TEST(AzureSink, EmptyBlockListMatchesNothing) {
+  std::string xml = "<BlockList><CommittedBlocks /></BlockList>";
+  EXPECT_FALSE(AzureSink::CommittedBlocksMatch(xml, {{1, 0, 5, "aWQx"}}));
 }
 
 }  // namespace

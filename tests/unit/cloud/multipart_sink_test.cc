@@ -58,6 +58,18 @@ TEST(S3Sink, UrlStyles) {
             "http://127.0.0.1:9000/b/k?uploads=");
 }
 
+TEST(S3Sink, MultipartEtag) {
+  // MD5("part one") and MD5("part two"); the object's ETag is the MD5 of
+  // their 32 binary bytes, as computed with Python's hashlib.
+  std::vector<std::string> parts = {"\"3303e12af474ca11d85ed2966a932992\"", "3ea4e15b91a17dc76052c56cfcdf67a2"};
+  EXPECT_EQ(S3Sink::MultipartEtag(parts), "\"0732917abc3288784e318ac0aab1757a-2\"");
+}
+
+TEST(S3Sink, MultipartEtagNeedsMd5Etags) {
+  EXPECT_EQ(S3Sink::MultipartEtag({"\"3303e12af474ca11d85ed2966a932992\"", "\"not-an-md5\""}), "");
+  EXPECT_EQ(S3Sink::MultipartEtag({"3303E12AF474CA11D85ED2966A932992"}), "");
+}
+
 TEST(RetryPolicy, RetryableStatuses) {
   for (long status : {408L, 429L, 500L, 502L, 503L, 504L}) EXPECT_TRUE(IsRetryableStatus(status)) << status;
   for (long status : {400L, 401L, 403L, 404L, 409L, 412L}) EXPECT_FALSE(IsRetryableStatus(status)) << status;

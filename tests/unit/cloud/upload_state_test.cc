@@ -42,6 +42,51 @@ TEST(UploadState, RoundTripsEveryField) {
   EXPECT_EQ(decoded.parts[1].tag, "\"etag-2\"");
 }
 
+TEST(UploadState, RoundTripsCompletingState) {
+  CloudUploadState state = S3State({{1, 0, 5 * kMiB, "\"e1\""}, {2, 5 * kMiB, 1234, "\"e2\""}});
+  state.block_prefix = "k3x9q2";
+  state.head = std::string("SLUICE\0\x01\xff", 9) + std::string(71, 'h');
+  state.completing = true;
+  state.object_bytes = 5 * kMiB + 1234;
+  state.object_rows = 98765;
+
+  CloudUploadState decoded = UploadStateFromJson(UploadStateToJson(state));
+  EXPECT_EQ(decoded.block_prefix, "k3x9q2");
+  EXPECT_EQ(decoded.head, state.head);
+  EXPECT_TRUE(decoded.completing);
+  EXPECT_EQ(decoded.object_bytes, 5 * kMiB + 1234);
+  EXPECT_EQ(decoded.object_rows, 98765u);
+  ASSERT_EQ(decoded.parts.size(), 2u);
+  EXPECT_EQ(decoded.parts[1].size, 1234u);
+}
+
+TEST(UploadState, ReadsStateWithoutNewerFields) {
+  // The form written before block prefixes, heads and completing states.
+  std::string old_form =
+      R"({"provider":"azure","object":"azure://a/c/b","uploadId":"","startedAt":0,"sessionUri":"",)"
+      R"("persistedBytes":0,"parts":[{"number":1,"offset":0,"size":100,"tag":"YmxvY2s="}]})";
+  CloudUploadState decoded = UploadStateFromJson(old_form);
+  EXPECT_EQ(decoded.provider, "azure");
+  EXPECT_EQ(decoded.block_prefix, "");
+  EXPECT_EQ(decoded.head, "");
+  EXPECT_FALSE(decoded.completing);
+  EXPECT_EQ(decoded.object_bytes, 0u);
+  ASSERT_EQ(decoded.parts.size(), 1u);
+}
+
+TEST(UploadState, RejectsInvalidHead) {
+  std::string json = UploadStateToJson(S3State({}));
+  json.replace(json.find("\"head\":\"\""), 9, "\"head\":\"#\"");
+  EXPECT_THROW(UploadStateFromJson(json), Error);
+}
+
+TEST(UploadState, AzurePrefixCountsAsStarted) {
+  CloudUploadState state;
+  state.provider = "azure";
+  state.block_prefix = "k3x9q2";
+  EXPECT_TRUE(state.started());
+}
+
 TEST(UploadState, RejectsInvalidJson) {
   EXPECT_THROW(UploadStateFromJson("{\"provider\":\"s3\"}"), Error);
   EXPECT_THROW(UploadStateFromJson("not json"), Error);

@@ -125,5 +125,23 @@ TEST(MemoryGovernor, WaitersServedInArrivalOrder) {
   EXPECT_EQ(small_position, 1);
 }
 
+TEST(MemoryGovernor, ChildWaitsInParentForItsOwnGrace) {
+  // The parent allows an hour; the export allows 50 ms. If the export waited
+  // in the parent's queue for the parent's grace, every export behind it
+  // would wait that long too.
+  MemoryGovernor server(1000, std::chrono::hours(1), "the shared budget");
+  MemoryGovernor impatient(1000, milliseconds(50), "--memory-limit", &server);
+  MemoryReservation held = server.reserve(600, "another export");
+  try {
+    impatient.reserve(600, "batch");
+    FAIL() << "expected the breaker to trip";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kMemoryLimit);
+    EXPECT_NE(std::string(error.what()).find("within 50 ms"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(impatient.reserved(), 0u);
+  EXPECT_EQ(server.reserved(), 600u);
+}
+
 }  // namespace
 }  // namespace sluice

@@ -80,6 +80,27 @@ TEST_F(FileSinkTest, PublishesOnlyOnCommit) {
   EXPECT_EQ(sink.durable_bytes(), 8u);
 }
 
+TEST_F(FileSinkTest, TaggedTempFileIsReused) {
+  std::string final_path = dir_ + "/out.csv";
+  std::string temp_path = dir_ + "/.out.csv.sluice-tmp-0123abcd";
+  std::ofstream(temp_path) << "left by a killed run";
+  FileSink sink(final_path, "0123abcd");
+  EXPECT_EQ(sink.temp_path(), temp_path);
+  EXPECT_EQ(ReadFile(temp_path), "");  // truncated
+  sink.write("a,b\n");
+  sink.commit();
+  EXPECT_EQ(ReadFile(final_path), "a,b\n");
+  EXPECT_EQ(Entries(), std::vector<std::string>{"out.csv"});
+}
+
+TEST_F(FileSinkTest, TaggedTempFileRefusesSymlink) {
+  std::string target = dir_ + "/target";
+  std::ofstream(target) << "keep";
+  ASSERT_EQ(::symlink(target.c_str(), (dir_ + "/.out.csv.sluice-tmp-0123abcd").c_str()), 0);
+  EXPECT_THROW(FileSink(dir_ + "/out.csv", "0123abcd"), Error);
+  EXPECT_EQ(ReadFile(target), "keep");
+}
+
 TEST_F(FileSinkTest, AbortLeavesNothing) {
   std::string final_path = dir_ + "/out.csv";
   FileSink sink(final_path);
