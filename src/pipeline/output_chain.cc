@@ -151,6 +151,17 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
     pending_ = std::make_unique<SluiceContainerWriter>(std::move(hashing), options.encryption.password,
                                                        *resume.encryption, stored_header, final_path);
     container_ = static_cast<SluiceContainerWriter*>(pending_.get());
+  } else if (options.encryption.mode != EncryptionMode::kNone) {
+    // No sealed segment is stored yet (an upload resumed from its first
+    // byte), so the part starts a new container, header included.
+    if (resume.output_offset != 0) {
+      throw Error(ErrorKind::kInternal, "an encrypted part resumed past its start without its encryption state");
+    }
+    ValidateEncryptionOptions(options.encryption);
+    MemoryReservation scrypt;
+    if (memory != nullptr) scrypt = memory->reserve(KeyDerivationMemoryBytes(options.encryption), "scrypt key derivation");
+    pending_ = WrapWithEncryption(std::move(hashing), options.encryption);
+    container_ = dynamic_cast<SluiceContainerWriter*>(pending_.get());
   } else {
     pending_ = std::move(hashing);
   }
@@ -168,8 +179,13 @@ void OutputChain::wrap_above_encryption(const ExportOptions& options, uint64_t s
   compression_only.encryption = EncryptionOptions{};
   top_ = WrapWithTransforms(std::move(counter), compression_only);
   compression_ = dynamic_cast<CompressionSink*>(top_.get());
-  if (upload_ != nullptr) return;
+  // An upload has threads of its own. Standard output and device nodes keep
+  // their write thread, which absorbs a slow reader at the other end.
+  if (file_ == nullptr) return;
 
+  // The worker writes the file itself: a third thread for the same bytes
+  // only added copies and context switches on two cores (bench/NOTES.md).
+  file_->write_on_caller_thread();
   auto background = std::make_unique<BackgroundSink>(std::move(top_));
   background_ = background.get();
   passed_bytes_.store(hashing_->bytes_written(), std::memory_order_relaxed);

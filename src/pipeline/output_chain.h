@@ -3,10 +3,10 @@
 //
 //   writer -> [worker thread] -> [compression] -> stream counter -> [encryption] -> SHA-256 -> file
 //
-// For a file or standard output, the layers below the writer run on a
-// worker thread (BackgroundSink), so compression, encryption and the digest
-// overlap the format writer. An upload has threads of its own and keeps them
-// on the caller's thread. The accessors below that read a layer's state wait
+// For a file, the layers below the writer run on a worker thread
+// (BackgroundSink), so compression, encryption, the digest and the write
+// calls overlap the format writer. Uploads, standard output and device nodes
+// keep them on the caller's thread. The accessors below that read a layer's state wait
 // for the worker first.
 //
 // It keeps a handle on each layer so a checkpoint can end the compression
@@ -160,7 +160,7 @@ class OutputChain {
   SkippingSink* file_hook_ = nullptr;      // between the digest and the file
   CompressionSink* compression_ = nullptr;
   std::unique_ptr<ByteSink> pending_;      // the layers below the counter while building
-  BackgroundSink* background_ = nullptr;   // the top layer, unless the part is an upload
+  BackgroundSink* background_ = nullptr;   // the top layer when the part is a file
   std::atomic<uint64_t> passed_bytes_{0};  // hashing_->bytes_written() after the worker's last buffer
   bool age_ = false;
   bool closed_ = false;

@@ -17,6 +17,10 @@ namespace {
 
 // Share of the limit a part is filled to, leaving room for estimate errors.
 constexpr double kFillTarget = 0.98;
+// Text output is at most this many times its rows' in-memory size, even
+// with a JSON key per value or six-byte escapes. So far from the limit, no
+// row needs measuring first.
+constexpr double kWidestTextFactor = 64;
 
 // Passes an upload's state to `listener`. A completing state also gets the
 // rows of the part, which a cloud export has only one of; `rows` is read at
@@ -223,7 +227,18 @@ size_t SplitOutput::rows_that_fit(const Batch& batch, size_t begin) const {
   // batch's in-memory size is no guide, because text can be several times
   // larger (a JSON key per value, numbers as digits). While the writer's
   // estimate has not grown yet, the rows in the part double with each step.
-  if (per_row <= 0) return std::min<size_t>(remaining_rows, std::max<uint64_t>(1, part_rows_));
+  //
+  // When even kWidestTextFactor times the rows' in-memory size fits, they
+  // all go in one step, as with the default limit of 20GB. Writing a batch
+  // in several steps would change the output of writers that end a block
+  // per batch (Avro), which must not depend on the limit when it is far away.
+  if (per_row <= 0) {
+    double room = static_cast<double>(max_bytes_) * kFillTarget / transform_ratio_ - static_cast<double>(estimate);
+    double rows_bytes = static_cast<double>(batch.byte_size()) * static_cast<double>(remaining_rows) /
+                        static_cast<double>(std::max<size_t>(1, batch.num_rows()));
+    if (rows_bytes * kWidestTextFactor <= room) return remaining_rows;
+    return std::min<size_t>(remaining_rows, std::max<uint64_t>(1, part_rows_));
+  }
 
   // The margin absorbs estimate errors (Parquet pages counted before
   // compression, the sampled XLSX size, encryption overhead).

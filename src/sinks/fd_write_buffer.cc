@@ -11,11 +11,12 @@ namespace sluice {
 namespace {
 
 constexpr size_t kBufferBytes = 1 << 20;
+constexpr size_t kWriteCallBytes = 64 << 10;  // see the header
 
-// Writes all of `data`. Returns 0 or errno.
+// Writes all of `data`, at most kWriteCallBytes per call. Returns 0 or errno.
 int WriteFully(int fd, const char* data, size_t length) {
   while (length > 0) {
-    ssize_t written = ::write(fd, data, length);
+    ssize_t written = ::write(fd, data, std::min(length, kWriteCallBytes));
     if (written < 0) {
       if (errno == EINTR) continue;
       return errno;
@@ -42,6 +43,7 @@ FdWriteBuffer::~FdWriteBuffer() {
 }
 
 int FdWriteBuffer::append(int fd, std::string_view data) {
+  if (synchronous_) return append_synchronously(fd, data);
   while (!data.empty()) {
     size_t room = kBufferBytes - buffered_;
     size_t take = std::min(room, data.size());
@@ -54,6 +56,28 @@ int FdWriteBuffer::append(int fd, std::string_view data) {
         return error;
       }
       submit(fd);
+    }
+  }
+  return 0;
+}
+
+// Gathers small writes into one call's worth and writes larger ones in place.
+int FdWriteBuffer::append_synchronously(int fd, std::string_view data) {
+  while (!data.empty()) {
+    if (buffered_ == 0 && data.size() >= kWriteCallBytes) {
+      size_t length = data.size() - data.size() % kWriteCallBytes;
+      if (int error = WriteFully(fd, data.data(), length); error != 0) return error;
+      data.remove_prefix(length);
+      continue;
+    }
+    size_t take = std::min(kWriteCallBytes - buffered_, data.size());
+    std::memcpy(filling_.get() + buffered_, data.data(), take);
+    buffered_ += take;
+    data.remove_prefix(take);
+    if (buffered_ == kWriteCallBytes) {
+      int error = WriteFully(fd, filling_.get(), buffered_);
+      buffered_ = 0;
+      if (error != 0) return error;
     }
   }
   return 0;

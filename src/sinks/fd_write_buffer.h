@@ -4,6 +4,14 @@
 // The kernel's copy into the page cache, a sixth of a Parquet export's CPU
 // time in one profile (bench/NOTES.md), then overlaps encoding.
 //
+// Buffers reach the kernel in write(2) calls of 64 KiB. On the benchmark
+// machine, a 1 GB export spent 2.1 s of system time in 1 MiB calls. In
+// 64 KiB calls it spent 0.6 to 0.9 s (bench/NOTES.md), most likely because
+// a 64 KiB source stays in the CPU cache during the kernel's copy.
+//
+// With set_synchronous(true) there is no background thread: for a caller
+// that already runs on a thread of its own (BackgroundSink).
+//
 // Short writes and EINTR are retried. A failed background write is reported
 // by the next append() or flush(). At most 2 MiB are held: the buffer being
 // filled and the one being written.
@@ -38,7 +46,11 @@ class FdWriteBuffer {
   // in progress, so the caller may close the descriptor afterwards.
   void discard();
 
+  // Writes on the caller's thread from now on. Call before the first append().
+  void set_synchronous(bool synchronous) { synchronous_ = synchronous; }
+
  private:
+  int append_synchronously(int fd, std::string_view data);
   void submit(int fd);
   int wait_idle();
   void run();
@@ -55,6 +67,7 @@ class FdWriteBuffer {
   int pending_fd_ = -1;
   int error_ = 0;            // errno of a failed background write
   bool stopping_ = false;
+  bool synchronous_ = false;
 };
 
 }  // namespace sluice

@@ -25,10 +25,10 @@ class FileSink : public ByteSink {
   // Creates the temporary file. Throws IOError naming `final_path` when the
   // directory is missing or not writable, or `final_path` is a directory.
   //
-  // Without `temp_tag` the temporary file gets a random name. With one, its
-  // name is fixed by `final_path` and the tag, and a file left under that
-  // name is truncated and reused: an export killed after creating the file
-  // but before recording it then leaves nothing behind once it is resumed.
+  // Without `temp_tag` the temporary file gets a random name. With one, the
+  // name follows from `final_path` and the tag, and a file left under it is
+  // truncated and reused. An export killed after creating the file, but
+  // before recording it, then leaves nothing behind once it is resumed.
   explicit FileSink(std::string final_path, const std::string& temp_tag = {});
 
   // Continues the temporary file of an interrupted export: truncates
@@ -52,6 +52,10 @@ class FileSink : public ByteSink {
   // so far is durable when a checkpoint records it. Returns durable_bytes().
   uint64_t sync();
   uint64_t durable_bytes() const { return durable_bytes_; }
+
+  // Writes on the calling thread instead of a write thread of its own, for
+  // a caller that is a worker thread already. Call before the first write().
+  void write_on_caller_thread() { buffer_.set_synchronous(true); }
 
   // With `keep` set, abort() and failed writes close the temporary file but
   // leave it in place, so a resumed export can continue it.

@@ -11,9 +11,21 @@
 //   stall    send nothing for `stallMs` (bounded), then close the connection
 // Other requests pass through unchanged. `log` lists every request with the
 // action applied to it.
+//
+// `observer`, when given, is called as each request progresses, so a test
+// can act at an exact point of an upload: `request(request)` when the
+// headers arrive, `body(request, bytes)` after each body chunk with the body
+// bytes received so far, `response(request, status)` when the server's
+// response to a passed request arrives and before it is sent on, and
+// `closed(request, responded)` when the exchange with the client ends
+// (responded is false when the client went away before the response was
+// sent). An observer that sets `request.drop = true` before the body has
+// ended makes the proxy close the connection instead of forwarding the
+// request. A client killed mid-request needs that, because a body that had
+// fully arrived would still be forwarded.
 import http from 'node:http';
 
-export async function startFaultProxy({ target, rules = [] }) {
+export async function startFaultProxy({ target, rules = [], observer = {} }) {
   const targetUrl = new URL(target);
   const log = [];
   const remaining = rules.map((rule) => rule.times ?? 1);
@@ -30,12 +42,19 @@ export async function startFaultProxy({ target, rules = [] }) {
     return null;
   }
 
+  // Requests sent to the server and not yet finished. Closing the proxy
+  // aborts them, so a request the server never responds to cannot keep the
+  // server from closing.
+  const upstreams = new Set();
+
   function forward(req, body, onResponse) {
     const upstream = http.request({
       host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url,
       headers: { ...req.headers, connection: 'close' },
     }, onResponse);
     upstream.on('error', () => {});
+    upstreams.add(upstream);
+    upstream.on('close', () => upstreams.delete(upstream));
     return upstream;
   }
 
@@ -44,12 +63,24 @@ export async function startFaultProxy({ target, rules = [] }) {
     const request = { method: req.method, path: url.pathname, query: url.search, headers: req.headers, index: index++ };
     const rule = pickAction(request);
     log.push({ method: request.method, path: request.path, query: request.query, index: request.index, action: rule ? rule.action : 'pass' });
+    observer.request?.(request);
+    res.on('close', () => observer.closed?.(request, res.writableFinished));
     const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
+    let received = 0;
+    req.on('data', (chunk) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      observer.body?.(request, received);
+    });
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      if (request.drop) {
+        req.socket.destroy();
+        return;
+      }
       if (!rule) {
         const upstream = forward(req, body, (response) => {
+          observer.response?.(request, response.statusCode);
           res.writeHead(response.statusCode, response.headers);
           response.pipe(res);
         });
@@ -105,6 +136,7 @@ export async function startFaultProxy({ target, rules = [] }) {
     log,
     close: () => new Promise((resolve) => {
       for (const timer of timers) clearTimeout(timer);
+      for (const upstream of upstreams) upstream.destroy();
       server.closeAllConnections();
       server.close(resolve);
     }),

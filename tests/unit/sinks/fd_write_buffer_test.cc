@@ -54,6 +54,31 @@ TEST_F(FdWriteBufferTest, KeepsOrderAcrossManyBuffers) {
   EXPECT_EQ(contents(), expected);
 }
 
+TEST_F(FdWriteBufferTest, SynchronousWritesOnCallerThread) {
+  std::string expected;
+  FdWriteBuffer buffer;
+  buffer.set_synchronous(true);
+  // Segment-sized pieces (64 KiB and a tag) and small ones.
+  for (int i = 0; i < 40; ++i) {
+    std::string piece(i % 3 == 0 ? 65552 : 100 + i, static_cast<char>('a' + i % 26));
+    expected += piece;
+    ASSERT_EQ(buffer.append(fd_, piece), 0);
+  }
+  // Whole 64 KiB calls are already in the file; only the rest waits.
+  EXPECT_EQ(contents().size(), expected.size() - expected.size() % (64 << 10));
+  ASSERT_EQ(buffer.flush(fd_), 0);
+  EXPECT_EQ(contents(), expected);
+}
+
+TEST_F(FdWriteBufferTest, SynchronousFailureIsReturned) {
+  int read_only = ::open(path_.c_str(), O_RDONLY);
+  ASSERT_GE(read_only, 0);
+  FdWriteBuffer buffer;
+  buffer.set_synchronous(true);
+  EXPECT_EQ(buffer.append(read_only, std::string(1 << 20, 'x')), EBADF);
+  ::close(read_only);
+}
+
 TEST_F(FdWriteBufferTest, FlushWritesPartialBuffer) {
   FdWriteBuffer buffer;
   ASSERT_EQ(buffer.append(fd_, "header\n"), 0);
