@@ -20,6 +20,10 @@ namespace sluice {
 
 namespace {
 
+// Plaintext a new container keeps while its keys are derived: about 0.1 s
+// of output at the export's usual pace, so scrypt rarely holds it up.
+constexpr size_t kPlaintextDuringScryptBytes = 32 << 20;
+
 // Feeds the first `length` bytes of `path` to `sink`.
 void ReadPrefixInto(const std::string& path, uint64_t length, ByteSink& sink) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -94,8 +98,16 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
       scrypt = memory->reserve(KeyDerivationMemoryBytes(options.encryption), "scrypt key derivation");
     }
     pending_ = WrapWithEncryption(std::move(hashing), options.encryption);
+    container_ = dynamic_cast<SluiceContainerWriter*>(pending_.get());
+    // Only behind the transform thread: there the export's thread keeps
+    // encoding while the container keeps plaintext and scrypt runs.
+    if (container_ != nullptr && file_ != nullptr) {
+      MemoryReservation kept;
+      if (memory != nullptr) kept = memory->try_reserve(kPlaintextDuringScryptBytes, "plaintext kept during scrypt");
+      size_t bytes = memory == nullptr || kept.bytes() > 0 ? kPlaintextDuringScryptBytes : 0;
+      container_->overlap_key_derivation(std::move(scrypt), bytes, std::move(kept));
+    }
   }
-  container_ = dynamic_cast<SluiceContainerWriter*>(pending_.get());
   wrap_above_encryption(options, 0, 0);
 }
 

@@ -1,5 +1,9 @@
 #include "transforms/encryption/sluice_container_writer.h"
 
+#include <openssl/crypto.h>
+
+#include <chrono>
+
 #include "sluice/error.h"
 
 namespace sluice {
@@ -11,7 +15,33 @@ SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
   params_.scrypt = scrypt;
   random.fill(params_.salt);
   random.fill(params_.nonce_prefix);
-  start(password, 0);
+  if (password.empty()) {
+    throw InvalidInput("encryption password is empty; supply a non-empty password");
+  }
+  ValidateScryptParams(params_.scrypt, "encryption options");
+  keys_ = std::async(std::launch::async, [secret = std::string(password), params = params_]() mutable {
+    auto keys = std::make_unique<ContainerKeys>(DeriveContainerKeys(secret, params));
+    OPENSSL_cleanse(secret.data(), secret.size());
+    return keys;
+  });
+}
+
+void SluiceContainerWriter::overlap_key_derivation(MemoryReservation scrypt, size_t bytes,
+                                                   MemoryReservation buffer) {
+  scrypt_memory_ = std::move(scrypt);
+  early_capacity_ = sealer_ ? 0 : bytes;
+  early_memory_ = std::move(buffer);
+}
+
+void SluiceContainerWriter::begin_sealing() {
+  std::unique_ptr<ContainerKeys> keys = keys_.get();
+  scrypt_memory_.release();
+  inner_->write(make_sealer(*keys, 0));
+  if (!early_.empty()) {
+    sealer_->write(early_, *inner_);
+    std::string().swap(early_);
+  }
+  early_memory_.release();
 }
 
 SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
@@ -37,6 +67,13 @@ void SluiceContainerWriter::start(std::string_view password, uint64_t first_coun
 
   ContainerKeys keys = DeriveContainerKeys(password, params_);
   if (!stored_header.empty()) CheckContainerHeaderMac(stored_header, keys, file_label);
+  std::string header = make_sealer(keys, first_counter);
+  if (first_counter == 0) {
+    inner_->write(header);
+  }
+}
+
+std::string SluiceContainerWriter::make_sealer(const ContainerKeys& keys, uint64_t first_counter) {
   std::string header = EncodeContainerHeader(params_, keys);
   auto cipher = std::make_unique<AeadCipher>(AeadAlgorithm::kAes256Gcm, keys.payload);
   ContainerNoncePrefix prefix = params_.nonce_prefix;
@@ -44,18 +81,25 @@ void SluiceContainerWriter::start(std::string_view password, uint64_t first_coun
       std::move(cipher), header,
       [prefix](uint64_t counter, bool last) { return ContainerSegmentNonce(prefix, counter, last); },
       kContainerSegmentBytes, kContainerMaxSegments, first_counter);
-
-  if (first_counter == 0) {
-    inner_->write(header);
-  }
+  return header;
 }
 
 void SluiceContainerWriter::write(std::string_view data) {
+  if (!sealer_) {
+    if (early_.size() + data.size() <= early_capacity_ &&
+        keys_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      early_.append(data);
+      bytes_written_ += data.size();
+      return;
+    }
+    begin_sealing();
+  }
   sealer_->write(data, *inner_);
   bytes_written_ += data.size();
 }
 
 void SluiceContainerWriter::commit() {
+  if (!sealer_) begin_sealing();
   sealer_->finish(*inner_);
   inner_->commit();
   closed_ = true;
@@ -69,7 +113,7 @@ void SluiceContainerWriter::abort() noexcept {
 }
 
 SluiceContainerState SluiceContainerWriter::state() const {
-  return SluiceContainerState{params_, sealer_->segments_sealed()};
+  return SluiceContainerState{params_, sealer_ ? sealer_->segments_sealed() : 0};
 }
 
 }  // namespace sluice
