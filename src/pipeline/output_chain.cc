@@ -66,7 +66,7 @@ std::string ReadStoredHeader(const std::string& path, uint64_t length) {
 
 OutputChain::OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory,
                          const std::string& temp_tag) {
-  reserve_transform_buffers(options, IsCloudDestination(final_path), memory);
+  reserve_transform_buffers(options, memory);
   std::unique_ptr<ByteSink> sink;
   if (final_path == "-") {
     sink = std::make_unique<StdoutSink>();
@@ -116,7 +116,7 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
   if (options.encryption.mode == EncryptionMode::kAge) {
     throw Error(ErrorKind::kInternal, "an age-encrypted part cannot be continued mid-file");
   }
-  reserve_transform_buffers(options, resume.upload.has_value(), memory);
+  reserve_transform_buffers(options, memory);
   std::unique_ptr<HashingSink> hashing;
   if (resume.upload) {
     // The provider keeps the bytes before output_offset; they are not read back.
@@ -206,10 +206,13 @@ void OutputChain::wrap_above_encryption(const ExportOptions& options, uint64_t s
   top_ = std::move(background);
 }
 
-void OutputChain::reserve_transform_buffers(const ExportOptions& options, bool upload, MemoryGovernor* memory) {
+void OutputChain::reserve_transform_buffers(const ExportOptions& options, MemoryGovernor* memory) {
   if (memory == nullptr) return;
+  // The transform thread's two 256 KiB buffers are not reserved: like the
+  // other fixed buffers up to 1 MiB, they are part of the overhead outside
+  // the budget (docs/configuration.md). Reserving them made exports that
+  // share a small budget hold each other up.
   uint64_t bytes = CompressionMemoryBytes(options) + EncryptionBufferBytes(options.encryption);
-  if (!upload) bytes += BackgroundSink::kHeldBytes;
   transform_memory_ = memory->reserve(bytes, "compression and encryption buffers (--compression-level)");
 }
 

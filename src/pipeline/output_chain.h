@@ -144,7 +144,7 @@ class OutputChain {
 
  private:
   void wrap_above_encryption(const ExportOptions& options, uint64_t stream_offset, uint64_t skip);
-  void reserve_transform_buffers(const ExportOptions& options, bool upload, MemoryGovernor* memory);
+  void reserve_transform_buffers(const ExportOptions& options, MemoryGovernor* memory);
   void settle() const;
 
   // Compression state and encryption segments. Declared before the sinks,

@@ -62,7 +62,7 @@ void RunOnThread(const ExportOptions& options, Outcome& outcome) {
 
 TEST_F(SharedMemoryBudgetTest, SmallExportsNotStarved) {
   // Four exports with 8 MiB each share 8 MiB.
-  MemoryGovernor parent(8 * kMiB, 20s, "the shared budget");
+  MemoryGovernor parent(8 * kMiB, 20s, "shared budget");
   std::vector<ExportOptions> options = {Options("large.parquet", 400000, parent),
                                         Options("small1.parquet", 20000, parent),
                                         Options("small2.parquet", 20000, parent),
