@@ -246,6 +246,8 @@ std::optional<SluiceContainerState> OutputChain::encryption_state() const {
 void OutputChain::end_frame() {
   settle();
   if (compression_ != nullptr) compression_->end_frame();
+  // A checkpoint follows: without sealed segments it could not be continued.
+  if (container_ != nullptr) container_->wait_for_keys();
 }
 
 uint64_t OutputChain::sync() {

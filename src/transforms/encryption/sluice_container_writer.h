@@ -54,6 +54,12 @@ class SluiceContainerWriter final : public ByteSink {
   // the keys are derived; `buffer` accounts for the plaintext kept.
   void overlap_key_derivation(MemoryReservation scrypt, size_t bytes, MemoryReservation buffer);
 
+  // Waits for a new container's keys and seals the plaintext kept so far,
+  // so a checkpoint taken next finds sealed segments to continue from.
+  void wait_for_keys() {
+    if (!sealer_) begin_sealing();
+  }
+
   void write(std::string_view data) override;
   void commit() override;
   void abort() noexcept override;
