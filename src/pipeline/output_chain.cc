@@ -20,8 +20,9 @@ namespace sluice {
 
 namespace {
 
-// Plaintext a new container keeps while its keys are derived: about 0.1 s
-// of output at the export's usual pace, so scrypt rarely holds it up.
+// Plaintext a new container buffers while its keys are derived. The 10M-row
+// CSV export in bench/RESULTS.md writes about 320 MB/s, so this is roughly
+// 0.1 s of output, close to one scrypt derivation at the default cost.
 constexpr size_t kPlaintextDuringScryptBytes = 32 << 20;
 
 // Feeds the first `length` bytes of `path` to `sink`.
@@ -102,10 +103,12 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
     // Only behind the transform thread: there the export's thread keeps
     // encoding while the container keeps plaintext and scrypt runs.
     if (container_ != nullptr && file_ != nullptr) {
-      MemoryReservation kept;
-      if (memory != nullptr) kept = memory->try_reserve(kPlaintextDuringScryptBytes, "plaintext kept during scrypt");
-      size_t bytes = memory == nullptr || kept.bytes() > 0 ? kPlaintextDuringScryptBytes : 0;
-      container_->overlap_key_derivation(std::move(scrypt), bytes, std::move(kept));
+      MemoryReservation plaintext_memory;
+      if (memory != nullptr) {
+        plaintext_memory = memory->try_reserve(kPlaintextDuringScryptBytes, "plaintext buffered during scrypt");
+      }
+      size_t bytes = memory == nullptr || plaintext_memory.bytes() > 0 ? kPlaintextDuringScryptBytes : 0;
+      container_->overlap_key_derivation(std::move(scrypt), bytes, std::move(plaintext_memory));
     }
   }
   wrap_above_encryption(options, 0, 0);

@@ -245,7 +245,7 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
   options.state_dir = request.state_dir;
   options.allow_changed_source = request.allow_changed_source;
   std::string format = ValidateExportOptions(options);
-  // Finishing a completing upload asks for no password (see ResumeNeedsPassword).
+  // Finishing a completing upload needs no password (see ResumeNeedsPassword).
   if (options.encryption.mode == EncryptionMode::kSluice && !options.encryption.password.empty()) {
     std::optional<CloudUploadState> upload = store.upload_state(record.id);
     CheckRecordedPassword(options.encryption.password, upload ? upload->head : std::string(),

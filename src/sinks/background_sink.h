@@ -1,7 +1,7 @@
 // BackgroundSink: runs the sinks below it on a worker thread. Writes gather
-// in a 256 KiB buffer; a full buffer goes to the worker, which passes it to the
-// inner sink (compression, encryption, the digest and the file's own write
-// buffer) while the caller fills the other one. On two cores the format
+// in a 256 KiB buffer. A full buffer goes to the worker, which passes it to
+// the inner sink (compression, encryption, the digest and the file) while
+// the caller fills the other one. On two cores the format
 // writer then no longer waits for AES-GCM, zstd or SHA-256.
 //
 // The inner sink sees the same bytes in the same 256 KiB pieces whatever the
@@ -30,7 +30,6 @@ namespace sluice {
 class BackgroundSink final : public ByteSink {
  public:
   static constexpr size_t kBufferBytes = 256 << 10;
-  static constexpr size_t kHeldBytes = 2 * kBufferBytes;  // for a memory reservation
 
   explicit BackgroundSink(std::unique_ptr<ByteSink> inner);
   ~BackgroundSink() override;
@@ -77,7 +76,7 @@ class BackgroundSink final : public ByteSink {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::thread thread_;        // started by the first submitted buffer
-  bool pending_ = false;      // passing_ holds bytes for the worker
+  bool pending_ = false;      // passing_ contains bytes for the worker
   size_t pending_bytes_ = 0;
   std::exception_ptr error_;  // what the inner sink threw on the worker
   bool stopping_ = false;

@@ -37,10 +37,10 @@
 // at the second, and so on in upload order. After the last kill, a resume
 // runs to the end. A resume sends every part after the prefix its
 // checkpoint records, so a part trigger matches part P or any later part.
-// When an export completes before its kill (a timer outlasted the upload,
-// or the resume found every part stored and only completed the upload), the
-// object is checked and the point is tried once more at the start of a new
-// chain. One point in
+// An export can complete before its kill: a timer outlasted the upload, or
+// the resume found every part stored and only completed the upload. The
+// object is then checked, and the point is tried once more at the start of
+// a new chain. One point in
 // ten (two with the default count) is a single kill instead: a new export,
 // one kill, one resume.
 //
