@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "../encryption/memory_sink.h"
 #include "sluice/error.h"
 #include "transforms/encryption/random_source.h"
 #include "transforms/encryption/sluice_container_writer.h"
@@ -19,22 +20,10 @@ namespace fs = std::filesystem;
 
 const ScryptParams kFastScrypt{10, 8, 1};  // tests only: cheap on purpose
 
-class StringSink final : public ByteSink {
- public:
-  explicit StringSink(std::string& out) : out_(out) {}
-  void write(std::string_view data) override { out_.append(data); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return out_.size(); }
-
- private:
-  std::string& out_;
-};
-
 std::string Container(const std::string& password) {
   std::string bytes;
   RandomSource random(3);
-  SluiceContainerWriter writer(std::make_unique<StringSink>(bytes), password, kFastScrypt, random);
+  SluiceContainerWriter writer(std::make_unique<testing::MemorySink>(&bytes), password, kFastScrypt, random);
   writer.write("id,name\n1,a\n");
   writer.commit();
   return bytes;
