@@ -20,11 +20,6 @@ namespace sluice {
 
 namespace {
 
-// Plaintext a new container buffers while its keys are derived. The 10M-row
-// CSV export in bench/RESULTS.md writes about 320 MB/s, so this is roughly
-// 0.1 s of output, close to one scrypt derivation at the default cost.
-constexpr size_t kPlaintextDuringScryptBytes = 32 << 20;
-
 // Feeds the first `length` bytes of `path` to `sink`.
 void ReadPrefixInto(const std::string& path, uint64_t length, ByteSink& sink) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -100,16 +95,7 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
     }
     pending_ = WrapWithEncryption(std::move(hashing), options.encryption);
     container_ = dynamic_cast<SluiceContainerWriter*>(pending_.get());
-    // Only behind the transform thread: there the export's thread keeps
-    // encoding while the container keeps plaintext and scrypt runs.
-    if (container_ != nullptr && file_ != nullptr) {
-      MemoryReservation plaintext_memory;
-      if (memory != nullptr) {
-        plaintext_memory = memory->try_reserve(kPlaintextDuringScryptBytes, "plaintext buffered during scrypt");
-      }
-      size_t bytes = memory == nullptr || plaintext_memory.bytes() > 0 ? kPlaintextDuringScryptBytes : 0;
-      container_->overlap_key_derivation(std::move(scrypt), bytes, std::move(plaintext_memory));
-    }
+    if (container_ != nullptr) container_->hold_key_derivation_memory(std::move(scrypt));
   }
   wrap_above_encryption(options, 0, 0);
 }
@@ -249,8 +235,6 @@ std::optional<SluiceContainerState> OutputChain::encryption_state() const {
 void OutputChain::end_frame() {
   settle();
   if (compression_ != nullptr) compression_->end_frame();
-  // A checkpoint follows: without sealed segments it could not be continued.
-  if (container_ != nullptr) container_->wait_for_keys();
 }
 
 uint64_t OutputChain::sync() {

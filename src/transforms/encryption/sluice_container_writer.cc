@@ -2,8 +2,6 @@
 
 #include <openssl/crypto.h>
 
-#include <chrono>
-
 #include "sluice/error.h"
 
 namespace sluice {
@@ -26,22 +24,10 @@ SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
   });
 }
 
-void SluiceContainerWriter::overlap_key_derivation(MemoryReservation scrypt, size_t bytes,
-                                                   MemoryReservation buffer) {
-  scrypt_memory_ = std::move(scrypt);
-  early_capacity_ = sealer_ ? 0 : bytes;
-  early_memory_ = std::move(buffer);
-}
-
 void SluiceContainerWriter::begin_sealing() {
   std::unique_ptr<ContainerKeys> keys = keys_.get();
   scrypt_memory_.release();
   inner_->write(make_sealer(*keys, 0));
-  if (!early_.empty()) {
-    sealer_->write(early_, *inner_);
-    std::string().swap(early_);
-  }
-  early_memory_.release();
 }
 
 SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
@@ -85,15 +71,7 @@ std::string SluiceContainerWriter::make_sealer(const ContainerKeys& keys, uint64
 }
 
 void SluiceContainerWriter::write(std::string_view data) {
-  if (!sealer_) {
-    if (early_.size() + data.size() <= early_capacity_ &&
-        keys_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-      early_.append(data);
-      bytes_written_ += data.size();
-      return;
-    }
-    begin_sealing();
-  }
+  if (!sealer_) begin_sealing();
   sealer_->write(data, *inner_);
   bytes_written_ += data.size();
 }

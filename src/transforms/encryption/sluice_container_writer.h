@@ -27,8 +27,10 @@ class SluiceContainerWriter final : public ByteSink {
  public:
   // Starts a new container: draws the salt and nonce prefix from `random`
   // and starts deriving the keys (scrypt, slow by design) on a thread of its
-  // own. The header goes to the inner sink with the first sealed segment.
-  // Throws InvalidInput for an empty password or out-of-bounds scrypt costs.
+  // own. The first write() waits for them; until then the threads above keep
+  // filling their own bounded buffers. The header goes to the inner sink with
+  // the first sealed segment. Throws InvalidInput for an empty password or
+  // out-of-bounds scrypt costs.
   SluiceContainerWriter(std::unique_ptr<ByteSink> inner, std::string_view password,
                         const ScryptParams& scrypt, RandomSource& random);
 
@@ -48,17 +50,9 @@ class SluiceContainerWriter final : public ByteSink {
 
   ~SluiceContainerWriter() override;
 
-  // Lets write() keep up to `bytes` of plaintext while the keys of a new
-  // container are being derived, so the export goes on meanwhile instead of
-  // waiting about 0.1 s. `scrypt` (scrypt's working memory) is released once
-  // the keys are derived; `buffer` accounts for the plaintext kept.
-  void overlap_key_derivation(MemoryReservation scrypt, size_t bytes, MemoryReservation buffer);
-
-  // Waits for a new container's keys and seals the plaintext kept so far,
-  // so a checkpoint taken next finds sealed segments to continue from.
-  void wait_for_keys() {
-    if (!sealer_) begin_sealing();
-  }
+  // Holds `scrypt` (the reservation for scrypt's working memory) until the
+  // keys of a new container are derived.
+  void hold_key_derivation_memory(MemoryReservation scrypt) { scrypt_memory_ = std::move(scrypt); }
 
   void write(std::string_view data) override;
   void commit() override;
@@ -68,24 +62,20 @@ class SluiceContainerWriter final : public ByteSink {
   // NOTE: a state taken between segment boundaries excludes the buffered
   // plaintext (pending_bytes()); a resume must replay it.
   SluiceContainerState state() const;
-  size_t pending_bytes() const { return sealer_ ? sealer_->pending_bytes() : early_.size(); }
+  size_t pending_bytes() const { return sealer_ ? sealer_->pending_bytes() : 0; }
 
  private:
   void start(std::string_view password, uint64_t first_counter, std::string_view stored_header = {},
              std::string_view file_label = {});
   // Builds the sealer from `keys` and returns the header.
   std::string make_sealer(const ContainerKeys& keys, uint64_t first_counter);
-  // Waits for the keys of a new container, writes its header and seals
-  // the plaintext kept meanwhile.
+  // Waits for the keys of a new container and writes its header.
   void begin_sealing();
 
   std::unique_ptr<ByteSink> inner_;
   ContainerParams params_;
   std::future<std::unique_ptr<ContainerKeys>> keys_;  // a new container's keys, until begun
-  std::string early_;             // plaintext written before the keys were ready
-  size_t early_capacity_ = 0;
   MemoryReservation scrypt_memory_;
-  MemoryReservation early_memory_;
   std::optional<StreamSealer> sealer_;
   uint64_t bytes_written_ = 0;
   bool closed_ = false;

@@ -64,10 +64,14 @@ TEST_F(FdWriteBufferTest, SynchronousWritesOnCallerThread) {
     expected += piece;
     ASSERT_EQ(buffer.append(fd_, piece), 0);
   }
-  // Whole 64 KiB calls are already in the file; only the rest waits.
-  EXPECT_EQ(contents().size(), expected.size() - expected.size() % (64 << 10));
-  ASSERT_EQ(buffer.flush(fd_), 0);
+  // The last piece was segment-sized: it went out whole, with the small
+  // pieces gathered before it.
   EXPECT_EQ(contents(), expected);
+  // A small piece waits for more, or for flush().
+  ASSERT_EQ(buffer.append(fd_, "tail"), 0);
+  EXPECT_EQ(contents(), expected);
+  ASSERT_EQ(buffer.flush(fd_), 0);
+  EXPECT_EQ(contents(), expected + "tail");
 }
 
 TEST_F(FdWriteBufferTest, SynchronousFailureIsReturned) {
