@@ -11,7 +11,6 @@ namespace sluice {
 
 namespace {
 
-constexpr size_t kBufferBytes = 1 << 20;
 constexpr size_t kWriteCallBytes = 64 << 10;  // see the header
 
 // Writes all of `data`, at most kWriteCallBytes per call. Returns 0 or errno.

@@ -28,6 +28,10 @@ namespace sluice {
 
 class FdWriteBuffer {
  public:
+  static constexpr size_t kBufferBytes = 1 << 20;
+  // Bytes accepted by append() that may not have reached the kernel yet.
+  static constexpr size_t kMaxBufferedBytes = 2 * kBufferBytes;
+
   FdWriteBuffer();
   ~FdWriteBuffer();
   FdWriteBuffer(const FdWriteBuffer&) = delete;

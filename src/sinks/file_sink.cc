@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -15,6 +16,13 @@ namespace sluice {
 namespace {
 
 constexpr int kCreateAttempts = 8;
+
+// Every this many bytes, writeback of what the kernel holds for the file is
+// started (sync_file_range), so a checkpoint's fsync finds little left to
+// write. Without it, each fsync of a 1 GB CSV export waited about 17 ms for
+// the 32 MB written since the last one; with it the export took 0.93x the
+// time (bench/NOTES.md).
+constexpr uint64_t kWritebackStepBytes = 8 << 20;
 
 std::string BaseNameOf(const std::string& path) {
   size_t slash = path.find_last_of('/');
@@ -117,6 +125,7 @@ FileSink::FileSink(std::string final_path, std::string temp_path, uint64_t offse
   }
   bytes_written_ = offset;
   durable_bytes_ = offset;
+  writeback_from_ = offset;
 }
 
 FileSink::~FileSink() {
@@ -133,6 +142,16 @@ void FileSink::write(std::string_view data) {
   if (fd_ < 0) throw Error(ErrorKind::kInternal, "file sink used after commit or abort");
   bytes_written_ += data.size();
   if (int error = buffer_.append(fd_, data); error != 0) fail(error);
+  if (bytes_written_ - writeback_from_ >= kWritebackStepBytes) start_writeback();
+}
+
+// Starts writeback from writeback_from_ to the end of the file, without
+// waiting for it. Bytes still in buffer_ are covered by a later call or by
+// fsync. A hint only: a failure (a pipe, a file system without support) is
+// ignored, because fsync reports what matters.
+void FileSink::start_writeback() {
+  ::sync_file_range(fd_, static_cast<off_t>(writeback_from_), 0, SYNC_FILE_RANGE_WRITE);
+  writeback_from_ = bytes_written_ - std::min<uint64_t>(bytes_written_, FdWriteBuffer::kMaxBufferedBytes);
 }
 
 void FileSink::flush_buffer() {

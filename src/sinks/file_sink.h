@@ -72,6 +72,7 @@ class FileSink : public ByteSink {
 
  private:
   void flush_buffer();
+  void start_writeback();
   [[noreturn]] void fail(int error_number);
 
   std::string final_path_;
@@ -82,6 +83,7 @@ class FileSink : public ByteSink {
   bool committed_ = false;
   bool keep_partial_ = false;
   uint64_t bytes_written_ = 0;
+  uint64_t writeback_from_ = 0;  // file offset where the next start_writeback() begins
   uint64_t durable_bytes_ = 0;
 };
 
