@@ -156,11 +156,11 @@ bool PlanPart(const std::vector<Checkpoint>& in_part, SplitResume& output) {
 // the provider could not be reached or no longer has the upload. An
 // upload left behind costs storage until the provider expires it, not
 // correctness, because a new upload replaces it.
+// REQUIRES: the provider has not assembled the object (see CloudUploadCompleted),
+// because an abort then removes nothing although the upload is listed.
 std::string AbortRecordedUpload(JobStore& store, const std::string& id, const ExportOptions& options) {
   std::optional<CloudUploadState> upload = store.upload_state(id);
   if (!upload || !upload->started()) return "";
-  // NOTE: an upload recorded as completing may already have become the
-  // object. The abort then removes nothing, yet the upload is still listed.
   std::string object = upload->object;
   try {
     AbortCloudUpload(*upload, options);
@@ -169,6 +169,17 @@ std::string AbortRecordedUpload(JobStore& store, const std::string& id, const Ex
   }
   store.clear_upload_state(id);
   return object;
+}
+
+// Records the export as completed once the provider has assembled the object
+// of `upload`. Only a state recorded as completing carries the object's final
+// row and byte counts, so progress is left as it is for any other.
+void RecordUploadCompleted(JobStore& store, const std::string& id, const CloudUploadState& upload) {
+  if (upload.completing) {
+    store.update_progress(id, upload.object_rows, upload.object_rows, upload.object_bytes, 100);
+  }
+  store.set_state(id, ExportState::kCompleted);
+  store.clear_upload_state(id);
 }
 
 // Finishes an upload whose export was killed after it recorded the upload
@@ -181,9 +192,7 @@ ExportResult FinishCompletingUpload(const ExportOptions& options, const CloudUpl
   result.records_exported = upload.object_rows;
   result.bytes_written = upload.object_bytes;
   result.files = {OutputFile{options.destination, upload.object_rows, upload.object_bytes, ""}};
-  store.update_progress(options.export_id, upload.object_rows, upload.object_rows, upload.object_bytes, 100);
-  store.set_state(options.export_id, ExportState::kCompleted);
-  store.clear_upload_state(options.export_id);
+  RecordUploadCompleted(store, options.export_id, upload);
   return result;
 }
 
@@ -194,6 +203,31 @@ std::optional<CloudUploadState> CompletingUpload(const JobStore& store, const st
   std::optional<CloudUploadState> upload = store.upload_state(id);
   if (!upload || !upload->completing) return std::nullopt;
   return upload;
+}
+
+// Throws InvalidOption when the provider has already assembled the object of
+// the export's upload, which happens when a kill lands after S3
+// CompleteMultipartUpload, Azure Put Block List or the final GCS chunk took
+// effect. The export is then recorded as completed and the object is left in
+// place. An upload whose state cannot be queried counts as unfinished.
+// NOTE: on S3 servers without multipart ETags the check also passes for an
+// object of the same size that another writer stored meanwhile (see
+// S3Sink::object_is_assembled), and the upload is then not aborted.
+void RejectCompletedUpload(JobStore& store, const std::string& id, const ExportOptions& options) {
+  if (!IsCloudDestination(options.destination)) return;
+  std::optional<CloudUploadState> upload = store.upload_state(id);
+  if (!upload) return;
+  bool completed = false;
+  try {
+    completed = CloudUploadCompleted(*upload, options);
+  } catch (const Error&) {
+    return;
+  }
+  if (!completed) return;
+  RecordUploadCompleted(store, id, *upload);
+  throw InvalidOption("export " + id + " already completed: its upload had created " + upload->object +
+                      " before it was cancelled, so the object was left in place; delete the object if it is "
+                      "not wanted");
 }
 
 std::string DescribeUpload(const Checkpoint& checkpoint, const ChainResume& chain, uint64_t stored_bytes) {
@@ -361,12 +395,14 @@ std::vector<std::string> CancelExport(const std::string& state_dir, const std::s
     if (ProcessAlive(record.pid)) return {};
   }
 
+  ExportOptions options = OptionsFromJson(record.options_json);
+  RejectCompletedUpload(store, export_id, options);
+
   std::set<std::string> paths = PartialFiles(store, export_id, /*with_committed=*/true);
   std::vector<std::string> removed;
   for (const std::string& path : paths) {
     if (FileSize(path) && std::remove(path.c_str()) == 0) removed.push_back(path);
   }
-  ExportOptions options = OptionsFromJson(record.options_json);
   std::string upload = AbortRecordedUpload(store, export_id, options);
   if (!upload.empty()) removed.push_back("the unfinished upload of " + upload);
   return removed;

@@ -59,6 +59,10 @@ bool ResumeNeedsPassword(const std::string& state_dir, const std::string& export
 // its upload) itself. For one that is not running, it is removed here. An
 // upload whose abort fails (the provider unreachable, the upload already
 // gone) is left to the provider's expiry and is not listed.
+// Throws InvalidOption when the export is unknown or already completed. That
+// includes an export whose upload the provider had already assembled into
+// the object (see CloudUploadCompleted): it is then recorded as completed
+// and the object is left in place.
 std::vector<std::string> CancelExport(const std::string& state_dir, const std::string& export_id);
 
 // True when a process with this id is alive on this machine.

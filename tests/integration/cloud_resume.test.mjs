@@ -6,7 +6,8 @@
 // its upload, and resumes to the same object once requests pass again.
 // An export killed at its completing request, which the fault proxy stalls,
 // resumes without sending a part again. `sluice cancel` aborts the
-// unfinished upload.
+// unfinished upload, and leaves in place an object that the provider had
+// already assembled when the export was killed.
 //
 // Parts are the smallest each provider allows (S3 5 MiB, GCS 256 KiB, Azure
 // 1 MB blocks here), so an export spans many parts. A kill point is a seeded
@@ -189,7 +190,11 @@ test('s3 refused upload resumes', { skip }, async (t) => {
   const env = cleanEnv({ ...s3.env, SLUICE_STATE_DIR: stateDir });
   const failed = await runSluiceAsync(
     ['export', '--from', source, '--to', 's3://bucket/refused.csv', '--export-id', 'refused', '--s3-endpoint',
-      proxy.url, '--cloud-part-size', '5MB', '--cloud-retries', '2', ...CHECKPOINT_FLAGS, '--progress', 'none'], env);
+      proxy.url, '--cloud-part-size', '5MB', '--cloud-retries', '2', ...CHECKPOINT_FLAGS, '--progress', 'none',
+      // One part at a time, so parts 1 and 2 are acknowledged before part 3
+      // is refused. With more, a slow server may still be storing them when
+      // the export stops, and the resume then rightly sends them again.
+      '--cloud-concurrency', '1'], env);
   assert.equal(failed.code, EXIT.io, failed.stderr);
   assert.match(failed.stderr, /UploadPart 3 of s3:\/\/bucket\/refused\.csv failed: HTTP 503/);
   assert.equal(proxy.log.filter((entry) => entry.method === 'DELETE').length, 0, 'the upload was aborted');
@@ -319,10 +324,9 @@ const COMPLETING = {
 // proxy, which stalls that request. With `applied`, the proxy first forwards
 // one completing request and drops the server's response, so the object is
 // already assembled when the retried request arrives and the kill lands.
-// The resume must then finish the export without sending any part again.
-// With `encrypted`, the output is encrypted and the resume gets no password,
-// because finishing the upload regenerates nothing.
-async function checkKillAtCompletion(t, provider, applied, { encrypted = false } = {}) {
+// Resolves with the target, the environment that finds the job store, and
+// every request the proxy has seen (later commands add theirs).
+async function exportKilledAtCompletion(t, provider, applied, outputFlags) {
   let child = null;
   // Every request with its headers; the rule never applies.
   const requests = [];
@@ -337,12 +341,6 @@ async function checkKillAtCompletion(t, provider, applied, { encrypted = false }
     },
   });
   const target = await proxiedTarget(t, provider, rules);
-  const passwordFile = path.join(tempDirFor(t, 'sluice-password-'), 'password');
-  fs.writeFileSync(passwordFile, PASSWORD);
-  const outputFlags = encrypted
-    ? [...CHECKPOINT_FLAGS, '--encrypt', '--password-file', passwordFile, '--encryption-test-seed', '7']
-    : CHECKPOINT_FLAGS;
-  const local = await localExport(t, target.source, target.url.split('/').pop(), outputFlags);
   const stateDir = tempDirFor(t, 'sluice-state-');
   const env = cleanEnv({ ...target.env, SLUICE_STATE_DIR: stateDir });
 
@@ -352,6 +350,21 @@ async function checkKillAtCompletion(t, provider, applied, { encrypted = false }
   child.stderr.on('data', (data) => { stderr += data.toString('utf8'); });
   const signal = await new Promise((resolve) => child.on('close', (code, killedBy) => resolve(killedBy)));
   assert.equal(signal, 'SIGKILL', `the export was not killed at its completing request: ${stderr}`);
+  return { target, env, requests };
+}
+
+// The resume of an export killed at its completing request must finish the
+// export without sending any part again. With `encrypted`, the output is
+// encrypted and the resume gets no password, because finishing the upload
+// regenerates nothing.
+async function checkKillAtCompletion(t, provider, applied, { encrypted = false } = {}) {
+  const passwordFile = path.join(tempDirFor(t, 'sluice-password-'), 'password');
+  fs.writeFileSync(passwordFile, PASSWORD);
+  const outputFlags = encrypted
+    ? [...CHECKPOINT_FLAGS, '--encrypt', '--password-file', passwordFile, '--encryption-test-seed', '7']
+    : CHECKPOINT_FLAGS;
+  const { target, env, requests } = await exportKilledAtCompletion(t, provider, applied, outputFlags);
+  const local = await localExport(t, target.source, target.url.split('/').pop(), outputFlags);
 
   const requestsBeforeResume = requests.length;
   const resumed = await runSluiceAsync(['resume', 'completing'], env);
@@ -368,6 +381,52 @@ async function checkKillAtCompletion(t, provider, applied, { encrypted = false }
   const again = await runSluiceAsync(['resume', 'completing'], env);
   assert.equal(again.code, EXIT.usage, again.stderr);
   assert.match(again.stderr, /already completed/);
+}
+
+// The object under the target's URL, or null when there is none.
+async function readObjectOrNull(target) {
+  try {
+    return (await target.read()) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+// `sluice cancel` of an export killed at its completing request. When the
+// provider had already assembled the object (`applied`), cancel leaves the
+// object in place, records the export as completed and fails with exit code
+// 2 saying so. Otherwise it aborts the upload and no object appears. Either
+// way it sends no completing request.
+async function checkCancelAtCompletion(t, provider, applied) {
+  const { target, env, requests } = await exportKilledAtCompletion(t, provider, applied, CHECKPOINT_FLAGS);
+  const requestsBeforeCancel = requests.length;
+  const cancelled = await runSluiceAsync(['cancel', 'completing'], env);
+  const cancelRequests = requests.slice(requestsBeforeCancel);
+  assert.equal(cancelRequests.filter((entry) => COMPLETING[provider](entry)).length, 0,
+    'cancel sent a completing request');
+  const object = await readObjectOrNull(target);
+  const url = target.url.replace(/[/.]/g, '\\$&');
+
+  if (applied) {
+    assert.equal(cancelled.code, EXIT.usage, cancelled.stderr);
+    assert.match(cancelled.stderr, new RegExp(`already completed: its upload had created ${url} before it was ` +
+      'cancelled, so the object was left in place'));
+    assert.equal(cancelRequests.filter((entry) => entry.method === 'DELETE').length, 0, 'cancel sent a DELETE');
+    const local = await localExport(t, target.source, target.url.split('/').pop(), CHECKPOINT_FLAGS);
+    assert.ok(object, 'the object is gone');
+    assert.equal(sha256(object), local.sha256);
+    const resumed = await runSluiceAsync(['resume', 'completing'], env);
+    assert.equal(resumed.code, EXIT.usage, resumed.stderr);
+    assert.match(resumed.stderr, /already completed; there is nothing to resume/);
+    return;
+  }
+  assert.equal(cancelled.code, 0, cancelled.stderr);
+  assert.match(cancelled.stderr, new RegExp(`removed the unfinished upload of ${url}`));
+  assert.equal(object, null, 'an object appeared');
+  if (target.s3) {
+    const aborts = cancelRequests.filter((entry) => entry.method === 'DELETE' && /^\?uploadId=/.test(entry.query));
+    assert.ok(aborts.length >= 1, 'no AbortMultipartUpload request');
+  }
 }
 
 test('s3 kill before completion resumes', { skip }, async (t) => {
@@ -396,6 +455,22 @@ test('gcs kill before final chunk resumes', { skip }, async (t) => {
 
 test('gcs kill after final chunk resumes', { skip }, async (t) => {
   await checkKillAtCompletion(t, 'gcs', true);
+});
+
+test('s3 cancel after completion keeps object', { skip }, async (t) => {
+  await checkCancelAtCompletion(t, 's3', true);
+});
+
+test('s3 cancel before completion aborts upload', { skip }, async (t) => {
+  await checkCancelAtCompletion(t, 's3', false);
+});
+
+test('azure cancel after completion keeps blob', { skip }, async (t) => {
+  await checkCancelAtCompletion(t, 'azure', true);
+});
+
+test('gcs cancel after final chunk keeps object', { skip }, async (t) => {
+  await checkCancelAtCompletion(t, 'gcs', true);
 });
 
 // The Sluice container header recorded with the upload state lets a resume

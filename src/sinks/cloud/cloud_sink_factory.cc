@@ -37,4 +37,12 @@ void FinishCloudUpload(const CloudUploadState& state, const ExportOptions& optio
   sink->finish_recorded_upload(state);
 }
 
+bool CloudUploadCompleted(const CloudUploadState& state, const ExportOptions& options) {
+  if (!state.started()) return false;
+  std::unique_ptr<MultipartSink> sink = MakeCloudSink(state.object, options);
+  sink->keep_upload(true);
+  if (state.completing) return sink->recorded_upload_completed(state);
+  return sink->reopen_upload(state) == MultipartSink::kUploadFinished;
+}
+
 }  // namespace sluice

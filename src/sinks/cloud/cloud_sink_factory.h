@@ -35,4 +35,12 @@ void AbortCloudUpload(const CloudUploadState& state, const ExportOptions& option
 // MultipartSink::finish_recorded_upload). Throws IOError when it fails.
 void FinishCloudUpload(const CloudUploadState& state, const ExportOptions& options);
 
+// Returns whether the provider already assembled the object of the upload
+// `state` describes, sending nothing that changes it. A state recorded as
+// completing (S3, Azure) gets the check FinishCloudUpload makes. Any other
+// state is checked only for GCS, whose session reports when it received the
+// final chunk, so for S3 and Azure the result is false. Returns false when
+// the query fails, except that a failed GCS status query throws IOError.
+bool CloudUploadCompleted(const CloudUploadState& state, const ExportOptions& options);
+
 }  // namespace sluice

@@ -231,19 +231,23 @@ CloudUploadState MultipartSink::completing_state(const std::vector<std::string>&
 }
 
 void MultipartSink::finish_recorded_upload(const CloudUploadState& state) {
-  check_open();
-  if (!state.completing) {
-    throw Error(ErrorKind::kInternal, "finish_recorded_upload needs a state recorded as completing");
-  }
-  bytes_written_ = state.object_bytes;
-  restore_upload(state, AcknowledgedPrefix(state));
-  if (!upload_completed(state)) {
+  if (!recorded_upload_completed(state)) {
     std::vector<std::string> tags;
     for (const UploadedPart& part : state.parts) tags.push_back(part.tag);
     complete_upload(tags);
   }
+}
+
+bool MultipartSink::recorded_upload_completed(const CloudUploadState& state) {
+  check_open();
+  if (!state.completing) {
+    throw Error(ErrorKind::kInternal, "a recorded upload can be checked or finished only in the completing state");
+  }
+  bytes_written_ = state.object_bytes;
+  restore_upload(state, AcknowledgedPrefix(state));
   // Nothing was started here, so abort() leaves the provider's upload alone.
   closed_ = true;
+  return upload_completed(state);
 }
 
 CloudUploadState MultipartSink::current_state() {

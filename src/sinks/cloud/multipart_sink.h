@@ -124,6 +124,12 @@ class MultipartSink : public ByteSink {
   // REQUIRES: state.completing; called instead of any write().
   void finish_recorded_upload(const CloudUploadState& state);
 
+  // Returns whether the provider already assembled the object from exactly
+  // the parts of `state`, with the query finish_recorded_upload() makes, and
+  // sends nothing else. Returns false when the query fails.
+  // REQUIRES: state.completing; called instead of any write().
+  bool recorded_upload_completed(const CloudUploadState& state);
+
  protected:
   // `provider` and `object` name the upload in messages; max_object_bytes is
   // the export's --max-file-size, which a cloud upload does not split at.

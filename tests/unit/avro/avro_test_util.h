@@ -1,5 +1,5 @@
-// Test helpers for the Avro writer: an in-memory sink and a minimal reader
-// of the container framing (header, blocks) and primitive encodings.
+// Test helpers for the Avro writer: a minimal reader of the container
+// framing (header, blocks) and primitive encodings.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,20 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sinks/byte_sink.h"
 
 namespace sluice::testing {
-
-class MemorySink : public ByteSink {
- public:
-  void write(std::string_view data) override { bytes += data; }
-  void commit() override { committed = true; }
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return bytes.size(); }
-
-  std::string bytes;
-  bool committed = false;
-};
 
 // Reads Avro binary primitives from a byte string.
 class AvroInput {

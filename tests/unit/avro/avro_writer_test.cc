@@ -12,12 +12,13 @@
 #include "avro_test_util.h"
 #include "core/batch.h"
 #include "sluice/error.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
 using testing::AvroInput;
-using testing::MemorySink;
+using testing::StringSink;
 using testing::ParseContainer;
 
 Schema TwoColumns() { return {{"id", {TypeId::kInt64}, false}, {"name", {TypeId::kString}, true}}; }
@@ -33,12 +34,12 @@ Batch MakeRows(const Schema& schema, int64_t first, int64_t count) {
 }
 
 std::string Export(const ExportOptions& options, const Schema& schema, const std::vector<Batch>& batches) {
-  MemorySink sink;
+  StringSink sink;
   auto writer = MakeAvroWriter(options);
   writer->begin(schema, sink);
   for (const Batch& batch : batches) writer->write_batch(batch);
   writer->finish();
-  return sink.bytes;
+  return sink.bytes();
 }
 
 std::string Decompress(AvroCodec codec, const std::string& data) {
@@ -231,7 +232,7 @@ TEST(AvroWriter, RestoreContinuesSameFile) {
   options.avro_write.codec = AvroCodec::kNull;
   std::vector<Batch> batches = {MakeRows(TwoColumns(), 1, 50), MakeRows(TwoColumns(), 51, 50)};
 
-  MemorySink sink;
+  StringSink sink;
   auto first = MakeAvroWriter(options);
   first->begin(TwoColumns(), sink);
   first->write_batch(batches[0]);
@@ -244,10 +245,10 @@ TEST(AvroWriter, RestoreContinuesSameFile) {
   second->write_batch(batches[1]);
   second->finish();
 
-  auto container = ParseContainer(sink.bytes);
+  auto container = ParseContainer(sink.bytes());
   ASSERT_EQ(container.blocks.size(), 2u);
   EXPECT_EQ(container.blocks[1].sync, container.sync);
-  std::vector<std::string> rows = DecodeRows(AvroCodec::kNull, sink.bytes);
+  std::vector<std::string> rows = DecodeRows(AvroCodec::kNull, sink.bytes());
   ASSERT_EQ(rows.size(), 100u);
   EXPECT_EQ(rows[99], "100,row100");
 }
@@ -257,7 +258,7 @@ TEST(AvroWriter, RestoreMatchesUninterruptedExport) {
   std::vector<Batch> batches = {MakeRows(TwoColumns(), 1, 30), MakeRows(TwoColumns(), 31, 30)};
   std::string whole = Export(options, TwoColumns(), batches);
 
-  MemorySink sink;
+  StringSink sink;
   auto first = MakeAvroWriter(options);
   first->begin(TwoColumns(), sink);
   first->write_batch(batches[0]);
@@ -266,11 +267,11 @@ TEST(AvroWriter, RestoreMatchesUninterruptedExport) {
   second->restore(TwoColumns(), sink, state);
   second->write_batch(batches[1]);
   second->finish();
-  EXPECT_EQ(sink.bytes, whole);
+  EXPECT_EQ(sink.bytes(), whole);
 }
 
 TEST(AvroWriter, InvalidStateRejected) {
-  MemorySink sink;
+  StringSink sink;
   auto writer = MakeAvroWriter(ExportOptions{});
   EXPECT_THROW(writer->restore(TwoColumns(), sink, "avro1:zz"), Error);
   EXPECT_THROW(writer->restore(TwoColumns(), sink, "parquet:1"), Error);

@@ -174,6 +174,25 @@ TEST(MultipartRecording, FinishNeedsCompletingState) {
   EXPECT_THROW(sink.finish_recorded_upload(state), Error);
 }
 
+TEST(MultipartRecording, CompletedCheckSendsNothing) {
+  for (bool assembled : {true, false}) {
+    FakeSink sink;
+    sink.assembled = assembled;
+    EXPECT_EQ(sink.recorded_upload_completed(CompletingState()), assembled);
+    EXPECT_EQ(sink.completed_queries, 1);
+    EXPECT_EQ(sink.completions, 0) << "assembled " << assembled;
+    sink.abort();
+    EXPECT_EQ(sink.aborts, 0) << "assembled " << assembled;
+  }
+}
+
+TEST(MultipartRecording, CompletedCheckNeedsCompletingState) {
+  FakeSink sink;
+  CloudUploadState state = CompletingState();
+  state.completing = false;
+  EXPECT_THROW(sink.recorded_upload_completed(state), Error);
+}
+
 TEST(MultipartRecording, HeadKeepsFirstBytes) {
   FakeSink sink;
   sink.record_head(80);

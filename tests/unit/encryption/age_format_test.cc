@@ -4,8 +4,8 @@
 #include <sstream>
 #include <string>
 
-#include "memory_sink.h"
 #include "sluice/error.h"
+#include "support/string_sink.h"
 #include "transforms/encryption/age_reader.h"
 #include "transforms/encryption/age_writer.h"
 #include "transforms/encryption/base64_unpadded.h"
@@ -14,7 +14,8 @@
 namespace sluice {
 namespace {
 
-using testing::MemorySink;
+using testing::SinkRecord;
+using testing::StringSink;
 
 // The example key pair of the age specification (c2sp.org/age).
 constexpr const char* kIdentity =
@@ -23,12 +24,12 @@ constexpr const char* kRecipient = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye8
 
 std::string Encrypt(const AgeRecipients& recipients, const std::string& plaintext,
                     uint64_t seed = 1) {
-  std::string ciphertext;
+  SinkRecord ciphertext;
   RandomSource random(seed);
-  AgeWriter writer(std::make_unique<MemorySink>(&ciphertext), recipients, random);
+  AgeWriter writer(std::make_unique<StringSink>(&ciphertext), recipients, random);
   writer.write(plaintext);
   writer.commit();
-  return ciphertext;
+  return ciphertext.bytes;
 }
 
 AgeRecipients Passphrase(const std::string& passphrase) {
@@ -42,20 +43,18 @@ std::string DecryptWithPassphrase(const std::string& ciphertext, const std::stri
   std::istringstream in(ciphertext);
   AgeReader reader(in, "test.age");
   reader.unlock_with_passphrase(passphrase);
-  std::string plaintext;
-  MemorySink out(&plaintext);
+  StringSink out;
   reader.decrypt_to(out);
-  return plaintext;
+  return out.bytes();
 }
 
 std::string DecryptWithIdentity(const std::string& ciphertext, const X25519Key& identity) {
   std::istringstream in(ciphertext);
   AgeReader reader(in, "test.age");
   reader.unlock_with_identities({identity});
-  std::string plaintext;
-  MemorySink out(&plaintext);
+  StringSink out;
   reader.decrypt_to(out);
-  return plaintext;
+  return out.bytes();
 }
 
 std::string ErrorOf(const std::function<void()>& action) {

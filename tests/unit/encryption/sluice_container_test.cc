@@ -4,15 +4,16 @@
 #include <sstream>
 #include <string>
 
-#include "memory_sink.h"
 #include "sluice/error.h"
+#include "support/string_sink.h"
 #include "transforms/encryption/sluice_container_reader.h"
 #include "transforms/encryption/sluice_container_writer.h"
 
 namespace sluice {
 namespace {
 
-using testing::MemorySink;
+using testing::SinkRecord;
+using testing::StringSink;
 
 constexpr size_t kSegment = kContainerSegmentBytes;
 constexpr size_t kSealedSegment = kContainerSegmentBytes + 16;
@@ -28,26 +29,25 @@ std::string Pattern(size_t size) {
 
 std::string Encrypt(const std::string& plaintext, const std::string& password = "pw",
                     uint64_t seed = 1, size_t write_size = 1000) {
-  std::string ciphertext;
+  SinkRecord ciphertext;
   RandomSource random(seed);
-  SluiceContainerWriter writer(std::make_unique<MemorySink>(&ciphertext), password, kFastScrypt,
+  SluiceContainerWriter writer(std::make_unique<StringSink>(&ciphertext), password, kFastScrypt,
                                random);
   for (size_t offset = 0; offset < plaintext.size(); offset += write_size) {
     writer.write(std::string_view(plaintext).substr(offset, write_size));
   }
   writer.commit();
-  return ciphertext;
+  return ciphertext.bytes;
 }
 
 std::string Decrypt(const std::string& ciphertext, const std::string& password = "pw") {
   std::istringstream in(ciphertext);
   SluiceContainerReader reader(in, "test.enc");
   reader.unlock(password);
-  std::string plaintext;
-  MemorySink out(&plaintext);
+  StringSink out;
   uint64_t reported = reader.decrypt_to(out);
-  EXPECT_EQ(reported, plaintext.size());
-  return plaintext;
+  EXPECT_EQ(reported, out.bytes().size());
+  return out.bytes();
 }
 
 std::string DecryptError(const std::string& ciphertext, const std::string& password = "pw") {
@@ -104,18 +104,18 @@ TEST(SluiceContainer, TestVectorFromSpecification) {
   for (uint8_t i = 0; i < 16; ++i) state.params.salt[i] = i;
   for (uint8_t i = 0; i < 7; ++i) state.params.nonce_prefix[i] = static_cast<uint8_t>(0xa0 + i);
 
-  std::string ciphertext;
-  SluiceContainerWriter writer(std::make_unique<MemorySink>(&ciphertext), "sluice", state);
+  SinkRecord ciphertext;
+  SluiceContainerWriter writer(std::make_unique<StringSink>(&ciphertext), "sluice", state);
   writer.write("hello, sluice\n");
   writer.commit();
 
-  EXPECT_EQ(ToHex(ciphertext),
+  EXPECT_EQ(ToHex(ciphertext.bytes),
             "534c554943454e430101010a000000080000000100010000"
             "000102030405060708090a0b0c0d0e0fa0a1a2a3a4a5a600"
             "e682e6ef3ed5f41ae55e00cf26d3adc768a22c7796b4244ca7ec8adde0469e05"
             "af85f91fb9a4461e0cef249fbd5a37a9254a548b2e89"
             "42db411512fefe6a");
-  EXPECT_EQ(Decrypt(ciphertext, "sluice"), "hello, sluice\n");
+  EXPECT_EQ(Decrypt(ciphertext.bytes, "sluice"), "hello, sluice\n");
 }
 
 TEST(SluiceContainer, SeedMakesOutputDeterministic) {
@@ -227,9 +227,9 @@ TEST(SluiceContainer, UnknownVersionRejected) {
 }
 
 TEST(SluiceContainer, EmptyPasswordRejected) {
-  std::string ciphertext;
+  SinkRecord ciphertext;
   RandomSource random(1);
-  EXPECT_THROW(SluiceContainerWriter(std::make_unique<MemorySink>(&ciphertext), "", kFastScrypt,
+  EXPECT_THROW(SluiceContainerWriter(std::make_unique<StringSink>(&ciphertext), "", kFastScrypt,
                                      random),
                Error);
 }
@@ -238,9 +238,9 @@ TEST(SluiceContainer, RestoredWriterContinuesFile) {
   std::string plaintext = Pattern(3 * kSegment + 99);
   std::string expected = Encrypt(plaintext, "pw", 9);
 
-  std::string first_part;
+  SinkRecord first_part;
   RandomSource random(9);
-  auto writer = std::make_unique<SluiceContainerWriter>(std::make_unique<MemorySink>(&first_part),
+  auto writer = std::make_unique<SluiceContainerWriter>(std::make_unique<StringSink>(&first_part),
                                                         "pw", kFastScrypt, random);
   writer->write(plaintext.substr(0, 2 * kSegment + 10));
   SluiceContainerState state = writer->state();
@@ -248,48 +248,48 @@ TEST(SluiceContainer, RestoredWriterContinuesFile) {
   EXPECT_EQ(writer->pending_bytes(), 10u);
   writer->abort();
 
-  std::string second_part;
-  SluiceContainerWriter resumed(std::make_unique<MemorySink>(&second_part), "pw", state);
+  SinkRecord second_part;
+  SluiceContainerWriter resumed(std::make_unique<StringSink>(&second_part), "pw", state);
   resumed.write(plaintext.substr(state.segments_sealed * kSegment));
   resumed.commit();
-  EXPECT_EQ(first_part + second_part, expected);
+  EXPECT_EQ(first_part.bytes + second_part.bytes, expected);
 }
 
 TEST(SluiceContainer, ResumeChecksStoredHeaderPassword) {
   std::string plaintext = Pattern(2 * kSegment + 10);
-  std::string first_part;
+  SinkRecord first_part;
   RandomSource random(3);
-  auto writer = std::make_unique<SluiceContainerWriter>(std::make_unique<MemorySink>(&first_part), "pw",
+  auto writer = std::make_unique<SluiceContainerWriter>(std::make_unique<StringSink>(&first_part), "pw",
                                                         kFastScrypt, random);
   writer->write(plaintext);
   SluiceContainerState state = writer->state();
   writer->abort();
-  std::string stored_header = first_part.substr(0, kContainerHeaderBytes);
+  std::string stored_header = first_part.bytes.substr(0, kContainerHeaderBytes);
 
-  std::string output;
+  SinkRecord output;
   try {
-    SluiceContainerWriter resumed(std::make_unique<MemorySink>(&output), "other", state, stored_header, "out.csv.enc");
+    SluiceContainerWriter resumed(std::make_unique<StringSink>(&output), "other", state, stored_header, "out.csv.enc");
     FAIL() << "expected a wrong-password error";
   } catch (const Error& error) {
     std::string message = error.what();
     EXPECT_EQ(error.kind(), ErrorKind::kInvalidInput);
     EXPECT_NE(message.find("wrong password for out.csv.enc"), std::string::npos) << message;
   }
-  EXPECT_TRUE(output.empty());
+  EXPECT_TRUE(output.bytes.empty());
 
-  std::string continued;
-  SluiceContainerWriter resumed(std::make_unique<MemorySink>(&continued), "pw", state, stored_header, "out.csv.enc");
+  SinkRecord continued;
+  SluiceContainerWriter resumed(std::make_unique<StringSink>(&continued), "pw", state, stored_header, "out.csv.enc");
   resumed.write(plaintext.substr(state.segments_sealed * kSegment));
   resumed.commit();
-  EXPECT_EQ(Decrypt(first_part.substr(0, kContainerHeaderBytes + 2 * kSealedSegment) + continued), plaintext);
+  EXPECT_EQ(Decrypt(first_part.bytes.substr(0, kContainerHeaderBytes + 2 * kSealedSegment) + continued.bytes), plaintext);
 }
 
 TEST(SluiceContainer, StoredHeaderOfWrongSizeRejected) {
   std::string ciphertext = Encrypt(Pattern(10));
   SluiceContainerState state;
   state.params.scrypt = kFastScrypt;
-  std::string output;
-  EXPECT_THROW(SluiceContainerWriter(std::make_unique<MemorySink>(&output), "pw", state,
+  SinkRecord output;
+  EXPECT_THROW(SluiceContainerWriter(std::make_unique<StringSink>(&output), "pw", state,
                                      ciphertext.substr(0, kContainerHeaderBytes - 1), "x"),
                Error);
 }

@@ -10,23 +10,12 @@
 
 #include "core/temporal.h"
 #include "sluice/error.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
-class MemorySink : public ByteSink {
- public:
-  void write(std::string_view data) override {
-    bytes.append(data);
-    ++writes;
-  }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return bytes.size(); }
-
-  std::string bytes;
-  int writes = 0;
-};
+using testing::StringSink;
 
 Field StringField(const std::string& name) { return Field{name, DataType{TypeId::kString}}; }
 
@@ -45,12 +34,12 @@ Batch StringBatch(const std::vector<std::optional<std::string>>& values) {
 
 std::string WriteCsv(const CsvWriteOptions& options, const Schema& schema,
                      const std::vector<Batch>& batches) {
-  MemorySink sink;
+  StringSink sink;
   CsvWriter writer(options);
   writer.begin(schema, sink);
   for (const Batch& batch : batches) writer.write_batch(batch);
   writer.finish();
-  return sink.bytes;
+  return sink.bytes();
 }
 
 std::string WriteStrings(const CsvWriteOptions& options,
@@ -277,12 +266,12 @@ TEST(CsvWriter, FormulaGuardOn) {
     batch.column(2).append_double(-0.5);
   }
 
-  MemorySink sink;
+  StringSink sink;
   CsvWriter writer(options);
   writer.begin(schema, sink);
   writer.write_batch(batch);
   writer.finish();
-  EXPECT_EQ(sink.bytes,
+  EXPECT_EQ(sink.bytes(),
             "s,i,x\n"
             "'=1+2,-5,-0.5\n"
             "'+1,-5,-0.5\n"
@@ -318,14 +307,14 @@ TEST(CsvWriter, LargeBatchFlushesInPieces) {
     expected += std::to_string(i) + ",value\n";
   }
 
-  MemorySink sink;
+  StringSink sink;
   CsvWriter writer({});
   writer.begin(schema, sink);
   writer.write_batch(batch);
   writer.finish();
-  EXPECT_EQ(sink.bytes, expected);
-  EXPECT_GT(sink.writes, 2);
-  EXPECT_LT(sink.writes, 10);
+  EXPECT_EQ(sink.bytes(), expected);
+  EXPECT_GT(sink.record().writes, 2);
+  EXPECT_LT(sink.record().writes, 10);
 }
 
 TEST(CsvWriter, RejectsAmbiguousOptions) {

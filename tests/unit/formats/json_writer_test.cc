@@ -9,30 +9,23 @@
 #include <vector>
 
 #include "core/temporal.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
-class MemorySink : public ByteSink {
- public:
-  void write(std::string_view data) override { bytes.append(data); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return bytes.size(); }
-
-  std::string bytes;
-};
+using testing::StringSink;
 
 std::string WriteJson(bool array, bool pretty, const Schema& schema,
                       const std::vector<Batch>& batches) {
-  MemorySink sink;
+  StringSink sink;
   JsonWriteOptions options;
   options.pretty = pretty;
   JsonWriter writer(array, options);
   writer.begin(schema, sink);
   for (const Batch& batch : batches) writer.write_batch(batch);
   writer.finish();
-  return sink.bytes;
+  return sink.bytes();
 }
 
 Schema SmallSchema() {
@@ -145,12 +138,12 @@ TEST(JsonWriter, InvalidUtf8CountsAltered) {
   Batch batch(schema);
   batch.column(0).append_bytes("ok");
   batch.column(0).append_bytes("bad\xFF");
-  MemorySink sink;
+  StringSink sink;
   JsonWriter writer(false, {});
   writer.begin(schema, sink);
   writer.write_batch(batch);
   writer.finish();
-  EXPECT_EQ(sink.bytes, "{\"s\":\"ok\"}\n{\"s\":\"bad\xEF\xBF\xBD\"}\n");
+  EXPECT_EQ(sink.bytes(), "{\"s\":\"ok\"}\n{\"s\":\"bad\xEF\xBF\xBD\"}\n");
   EXPECT_EQ(writer.altered_values(), 1u);
 }
 

@@ -11,21 +11,14 @@
 #include "formats/csv_writer.h"
 #include "formats/json_writer.h"
 #include "formats/writer_factory.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
+using testing::StringSink;
+
 using std::chrono::milliseconds;
-
-class CountingSink : public ByteSink {
- public:
-  void write(std::string_view data) override { bytes += data.size(); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return bytes; }
-
-  uint64_t bytes = 0;
-};
 
 Schema TextSchema() { return Schema{Field{"text", DataType{TypeId::kString}}}; }
 
@@ -38,7 +31,7 @@ Batch TextBatch(const std::vector<std::string>& values) {
 // Writes a short batch, a batch with one `long_bytes` row and a short batch
 // again, and checks the reservation at each step.
 void CheckLongRowReservedAndReleased(FormatWriter& writer, MemoryGovernor& governor, uint64_t long_bytes) {
-  CountingSink sink;
+  StringSink sink;
   writer.begin(TextSchema(), sink);
   writer.write_batch(TextBatch({"a", "b"}));
   EXPECT_EQ(governor.reserved(), 0u);
@@ -48,7 +41,7 @@ void CheckLongRowReservedAndReleased(FormatWriter& writer, MemoryGovernor& gover
 
   writer.write_batch(TextBatch({"e"}));
   writer.finish();
-  EXPECT_GE(sink.bytes, long_bytes);
+  EXPECT_GE(sink.bytes_written(), long_bytes);
 }
 
 TEST(WriterBufferMemory, CsvLongRowReservedAndReleased) {
@@ -73,7 +66,7 @@ TEST(WriterBufferMemory, CsvLongRowPastLimitTrips) {
   MemoryGovernor governor(4 * kMiB, std::chrono::hours(1));
   CsvWriter writer{CsvWriteOptions{}};
   writer.set_memory_governor(&governor);
-  CountingSink sink;
+  StringSink sink;
   writer.begin(TextSchema(), sink);
   try {
     writer.write_batch(TextBatch({std::string(5 * kMiB, 'x')}));
@@ -90,7 +83,7 @@ TEST(WriterBufferMemory, JsonLongRowPastLimitTrips) {
   MemoryGovernor governor(4 * kMiB, std::chrono::hours(1));
   JsonWriter writer(false, JsonWriteOptions{});
   writer.set_memory_governor(&governor);
-  CountingSink sink;
+  StringSink sink;
   writer.begin(TextSchema(), sink);
   try {
     writer.write_batch(TextBatch({std::string(5 * kMiB, 'x')}));
@@ -106,7 +99,7 @@ TEST(WriterBufferMemory, FactoryGivesTextWritersTheBudget) {
     MemoryGovernor governor(4 * kMiB, std::chrono::hours(1));
     ExportOptions options;
     std::unique_ptr<FormatWriter> writer = MakeFormatWriter(format, options, &governor);
-    CountingSink sink;
+    StringSink sink;
     writer->begin(TextSchema(), sink);
     EXPECT_THROW(writer->write_batch(TextBatch({std::string(5 * kMiB, 'x')})), Error) << format;
   }
@@ -119,7 +112,7 @@ TEST(WriterBufferMemory, AvroBlockBuffersReserved) {
   options.avro_write.sync_marker_seed = 1;
   {
     std::unique_ptr<FormatWriter> writer = MakeAvroWriter(options, &governor);
-    CountingSink sink;
+    StringSink sink;
     writer->begin(TextSchema(), sink);
     // The open block's buffer, reserved before it is allocated.
     EXPECT_GE(governor.reserved(), 5 * kMiB);
@@ -137,7 +130,7 @@ TEST(WriterBufferMemory, AvroBlockPastLimitTrips) {
   ExportOptions options;
   options.avro_write.block_bytes = 8 * kMiB;
   std::unique_ptr<FormatWriter> writer = MakeAvroWriter(options, &governor);
-  CountingSink sink;
+  StringSink sink;
   try {
     writer->begin(TextSchema(), sink);
     FAIL() << "expected the circuit breaker";

@@ -17,7 +17,7 @@ namespace sluice {
 namespace {
 
 using parquet_test::ReadAll;
-using parquet_test::StringSink;
+using testing::StringSink;
 using parquet_test::TempFile;
 using namespace std::chrono_literals;
 
@@ -56,12 +56,12 @@ TEST(ParquetMemoryBudget, RowGroupsShrinkUnderSmallBudget) {
   EXPECT_GT(memory.peak_reserved(), 0u);
   EXPECT_LE(memory.peak_reserved(), 4 * kMiB);
 
-  parquet::FileMetaData footer = Footer(sink.bytes);
+  parquet::FileMetaData footer = Footer(sink.bytes());
   EXPECT_GT(footer.row_groups.size(), 1u);
   EXPECT_GT(memory_flushes, 0u);
   EXPECT_EQ(footer.num_rows, 200000);
 
-  TempFile file(sink.bytes);
+  TempFile file(sink.bytes());
   Batch actual = ReadAll(file.path());
   ASSERT_EQ(actual.num_rows(), 200000u);
   size_t row = 0;
@@ -83,7 +83,7 @@ TEST(ParquetMemoryBudget, OneRowGroupWithoutPressure) {
   for (const Batch& batch : batches) writer.write_batch(batch);
   writer.finish();
   EXPECT_EQ(writer.memory_flushes(), 0u);
-  EXPECT_EQ(Footer(sink.bytes).row_groups.size(), 1u);
+  EXPECT_EQ(Footer(sink.bytes()).row_groups.size(), 1u);
 }
 
 TEST(ParquetMemoryBudget, ReleasedWhenAbandoned) {

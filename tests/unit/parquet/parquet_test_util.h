@@ -1,5 +1,4 @@
-// Helpers shared by the Parquet unit tests: an in-memory sink, writing
-// batches to Parquet bytes, temporary files, and reading a file back into one batch.
+// Helpers shared by the Parquet unit tests: writing batches to Parquet bytes, temporary files, and reading a file back into one batch.
 #pragma once
 
 #include <unistd.h>
@@ -16,26 +15,18 @@
 #include "sinks/byte_sink.h"
 #include "sluice/options.h"
 #include "sources/parquet_source.h"
+#include "support/string_sink.h"
 
 namespace sluice::parquet_test {
 
-class StringSink : public ByteSink {
- public:
-  void write(std::string_view data) override { bytes.append(data); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return bytes.size(); }
-  std::string bytes;
-};
-
 inline std::string WriteParquet(const Schema& schema, const std::vector<Batch>& batches,
                                 const ParquetWriteOptions& options = {}) {
-  StringSink sink;
+  testing::StringSink sink;
   ParquetWriter writer(options);
   writer.begin(schema, sink);
   for (const Batch& batch : batches) writer.write_batch(batch);
   writer.finish();
-  return sink.bytes;
+  return sink.bytes();
 }
 
 // A file under the test's temporary directory, removed on destruction.

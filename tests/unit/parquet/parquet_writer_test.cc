@@ -252,7 +252,7 @@ TEST(ParquetWriter, CheckpointRestoreGivesIdenticalFile) {
   const size_t checkpoint_every = 3;  // batches between checkpoints, as the pipeline takes them
 
   // The uninterrupted run, taking the same checkpoints.
-  parquet_test::StringSink whole_sink;
+  testing::StringSink whole_sink;
   ParquetWriter whole(options);
   whole.begin(schema, whole_sink);
   for (size_t i = 0; i < batches.size(); ++i) {
@@ -262,7 +262,7 @@ TEST(ParquetWriter, CheckpointRestoreGivesIdenticalFile) {
   whole.finish();
 
   // A run stopped after its second checkpoint, then continued by a restored writer.
-  parquet_test::StringSink first_sink;
+  testing::StringSink first_sink;
   ParquetWriter first(options);
   first.begin(schema, first_sink);
   size_t next = 0;
@@ -272,10 +272,10 @@ TEST(ParquetWriter, CheckpointRestoreGivesIdenticalFile) {
     if ((next + 1) % checkpoint_every == 0) state = *first.checkpoint_state();
   }
   EXPECT_TRUE(first.at_row_group_boundary());
-  EXPECT_EQ(first.file_offset(), first_sink.bytes.size());
+  EXPECT_EQ(first.file_offset(), first_sink.bytes().size());
   EXPECT_EQ(first.buffered_bytes(), 0u);
 
-  parquet_test::StringSink second_sink;
+  testing::StringSink second_sink;
   ParquetWriter second(options);
   second.restore(schema, second_sink, state);
   for (; next < batches.size(); ++next) {
@@ -283,10 +283,10 @@ TEST(ParquetWriter, CheckpointRestoreGivesIdenticalFile) {
     if ((next + 1) % checkpoint_every == 0) ASSERT_TRUE(second.checkpoint_state().has_value());
   }
   second.finish();
-  EXPECT_EQ(first_sink.bytes + second_sink.bytes, whole_sink.bytes);
+  EXPECT_EQ(first_sink.bytes() + second_sink.bytes(), whole_sink.bytes());
 
   // The restoring constructor is the same as restore().
-  parquet_test::StringSink third_sink;
+  testing::StringSink third_sink;
   ParquetWriter third(options, state);
   third.begin(schema, third_sink);
   for (next = 2 * checkpoint_every; next < batches.size(); ++next) {
@@ -294,15 +294,15 @@ TEST(ParquetWriter, CheckpointRestoreGivesIdenticalFile) {
     if ((next + 1) % checkpoint_every == 0) third.checkpoint_state();
   }
   third.finish();
-  EXPECT_EQ(third_sink.bytes, second_sink.bytes);
+  EXPECT_EQ(third_sink.bytes(), second_sink.bytes());
 
-  TempFile file(whole_sink.bytes);
+  TempFile file(whole_sink.bytes());
   EXPECT_EQ(ReadAll(file.path()).num_rows(), 8000u);
 }
 
 TEST(ParquetWriter, CheckpointWithOtherSchemaThrows) {
   Schema schema = {{"a", DataType{TypeId::kInt64}, true}};
-  parquet_test::StringSink sink;
+  testing::StringSink sink;
   ParquetWriter writer(ParquetWriteOptions{});
   writer.begin(schema, sink);
   std::string state = *writer.checkpoint_state();

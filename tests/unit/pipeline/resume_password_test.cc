@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "../encryption/memory_sink.h"
 #include "sluice/error.h"
+#include "support/string_sink.h"
 #include "transforms/encryption/random_source.h"
 #include "transforms/encryption/sluice_container_writer.h"
 
@@ -21,12 +21,12 @@ namespace fs = std::filesystem;
 const ScryptParams kFastScrypt{10, 8, 1};  // tests only: cheap on purpose
 
 std::string Container(const std::string& password) {
-  std::string bytes;
+  testing::SinkRecord record;
   RandomSource random(3);
-  SluiceContainerWriter writer(std::make_unique<testing::MemorySink>(&bytes), password, kFastScrypt, random);
+  SluiceContainerWriter writer(std::make_unique<testing::StringSink>(&record), password, kFastScrypt, random);
   writer.write("id,name\n1,a\n");
   writer.commit();
-  return bytes;
+  return record.bytes;
 }
 
 class ResumePasswordTest : public ::testing::Test {

@@ -13,20 +13,14 @@
 #include "formats/csv_writer.h"
 #include "sluice/error.h"
 #include "sources/source_factory.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::StringSink;
 
-class StringSink : public ByteSink {
- public:
-  void write(std::string_view data) override { text.append(data); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return text.size(); }
-  std::string text;
-};
+namespace fs = std::filesystem;
 
 // Every batch's rows as CSV text, and the source's position before each.
 struct Reading {
@@ -48,7 +42,7 @@ Reading ReadAll(Source& source) {
     writer.write_batch(batch);
     writer.finish();
     reading.positions.push_back(position);
-    reading.batches.push_back(sink.text);
+    reading.batches.push_back(sink.bytes());
   }
   return reading;
 }

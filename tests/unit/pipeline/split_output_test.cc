@@ -14,20 +14,14 @@
 #include "pipeline/resume.h"
 #include "sources/source_factory.h"
 #include "sluice/sluice.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::StringSink;
 
-class StringSink : public ByteSink {
- public:
-  void write(std::string_view data) override { text.append(data); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return text.size(); }
-  std::string text;
-};
+namespace fs = std::filesystem;
 
 class SplitOutputTest : public ::testing::Test {
  protected:
@@ -199,9 +193,9 @@ std::pair<uint64_t, uint64_t> EstimateAndSize(const std::string& format, ExportO
   writer->begin(schema, sink);
   Batch batch(schema);
   while (source->next_batch(batch)) writer->write_batch(batch);
-  uint64_t estimate = sink.text.size() + writer->pending_output_bytes();
+  uint64_t estimate = sink.bytes().size() + writer->pending_output_bytes();
   writer->finish();
-  return {estimate, sink.text.size()};
+  return {estimate, sink.bytes().size()};
 }
 
 TEST(PendingOutputBytes, ParquetUncompressedIsUpperBound) {
@@ -224,11 +218,11 @@ TEST(PendingOutputBytes, ParquetFlushLeavesFooterOnly) {
   writer->write_batch(batch);
   EXPECT_TRUE(writer->flush_buffered());
   EXPECT_FALSE(writer->flush_buffered());
-  uint64_t estimate = sink.text.size() + writer->pending_output_bytes();
+  uint64_t estimate = sink.bytes().size() + writer->pending_output_bytes();
   writer->finish();
   // Only the footer was pending, and it is estimated with a little slack.
-  EXPECT_GE(estimate, sink.text.size());
-  EXPECT_LE(estimate, sink.text.size() + 64);
+  EXPECT_GE(estimate, sink.bytes().size());
+  EXPECT_LE(estimate, sink.bytes().size() + 64);
 }
 
 TEST(PendingOutputBytes, XlsxEstimateNearFileSize) {

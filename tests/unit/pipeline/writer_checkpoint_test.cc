@@ -7,18 +7,12 @@
 #include "formats/writer_factory.h"
 #include "sluice/error.h"
 #include "sources/source_factory.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
-class StringSink : public ByteSink {
- public:
-  void write(std::string_view data) override { text.append(data); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return text.size(); }
-  std::string text;
-};
+using testing::StringSink;
 
 std::vector<Batch> GeneratedBatches(const ExportOptions& options, Schema& schema) {
   std::unique_ptr<Source> source = OpenSource(options);
@@ -60,7 +54,7 @@ void ExpectRestoreContinues(const std::string& format, ExportOptions options) {
     after->restore(schema, second, *state);
     for (size_t i = split; i < batches.size(); ++i) after->write_batch(batches[i]);
     after->finish();
-    EXPECT_EQ(first.text + second.text, whole.text) << format << " split after batch " << split;
+    EXPECT_EQ(first.bytes() + second.bytes(), whole.bytes()) << format << " split after batch " << split;
     EXPECT_EQ(after->altered_values(), writer->altered_values()) << format;
   }
 }

@@ -8,27 +8,13 @@
 #include <string>
 
 #include "sluice/error.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
-struct SinkRecord {
-  std::string bytes;
-  bool committed = false;
-  bool aborted = false;
-};
-
-class MemorySink : public ByteSink {
- public:
-  explicit MemorySink(SinkRecord* record) : record_(record) {}
-  void write(std::string_view data) override { record_->bytes.append(data); }
-  void commit() override { record_->committed = true; }
-  void abort() noexcept override { record_->aborted = true; }
-  uint64_t bytes_written() const override { return record_->bytes.size(); }
-
- private:
-  SinkRecord* record_;
-};
+using testing::SinkRecord;
+using testing::StringSink;
 
 // Decompresses every gzip member in `data` with zlib, as gzip -d does.
 std::string Gunzip(const std::string& data) {
@@ -71,7 +57,7 @@ std::string SampleText(size_t bytes) {
 
 TEST(GzipSink, RoundTrip) {
   SinkRecord record;
-  GzipSink sink(std::make_unique<MemorySink>(&record), 6);
+  GzipSink sink(std::make_unique<StringSink>(&record), 6);
   std::string input = SampleText(3 << 20);
   for (size_t i = 0; i < input.size(); i += 100000) {
     sink.write(std::string_view(input).substr(i, 100000));
@@ -89,7 +75,7 @@ TEST(GzipSink, DeterministicHeader) {
   SinkRecord first;
   SinkRecord second;
   for (SinkRecord* record : {&first, &second}) {
-    GzipSink sink(std::make_unique<MemorySink>(record), 9);
+    GzipSink sink(std::make_unique<StringSink>(record), 9);
     sink.write("hello, gzip");
     sink.commit();
   }
@@ -102,7 +88,7 @@ TEST(GzipSink, DeterministicHeader) {
 
 TEST(GzipSink, EmptyOutputIsValidGzip) {
   SinkRecord record;
-  GzipSink sink(std::make_unique<MemorySink>(&record), -1);
+  GzipSink sink(std::make_unique<StringSink>(&record), -1);
   sink.commit();
   EXPECT_EQ(record.bytes.substr(0, 2), "\x1f\x8b");
   EXPECT_EQ(Gunzip(record.bytes), "");
@@ -110,7 +96,7 @@ TEST(GzipSink, EmptyOutputIsValidGzip) {
 
 TEST(GzipSink, TwoMembersDecompressToConcatenation) {
   SinkRecord record;
-  GzipSink sink(std::make_unique<MemorySink>(&record), 6);
+  GzipSink sink(std::make_unique<StringSink>(&record), 6);
   sink.write("first part\n");
   sink.end_frame();
   uint64_t first_member_bytes = record.bytes.size();
@@ -129,7 +115,7 @@ TEST(GzipSink, TwoMembersDecompressToConcatenation) {
 TEST(GzipSink, MemberAfterCheckpointMatchesFreshStream) {
   // A run restarted at a checkpoint produces the same bytes for the rest.
   SinkRecord whole;
-  GzipSink sink(std::make_unique<MemorySink>(&whole), 6);
+  GzipSink sink(std::make_unique<StringSink>(&whole), 6);
   sink.write("before the checkpoint");
   sink.end_frame();
   size_t checkpoint = whole.bytes.size();
@@ -137,7 +123,7 @@ TEST(GzipSink, MemberAfterCheckpointMatchesFreshStream) {
   sink.commit();
 
   SinkRecord resumed;
-  GzipSink restarted(std::make_unique<MemorySink>(&resumed), 6);
+  GzipSink restarted(std::make_unique<StringSink>(&resumed), 6);
   restarted.write("after the checkpoint");
   restarted.commit();
   EXPECT_EQ(whole.bytes.substr(checkpoint), resumed.bytes);
@@ -145,7 +131,7 @@ TEST(GzipSink, MemberAfterCheckpointMatchesFreshStream) {
 
 TEST(GzipSink, AbortAbortsInner) {
   SinkRecord record;
-  GzipSink sink(std::make_unique<MemorySink>(&record), 6);
+  GzipSink sink(std::make_unique<StringSink>(&record), 6);
   sink.write("data");
   sink.abort();
   EXPECT_TRUE(record.aborted);
@@ -155,8 +141,8 @@ TEST(GzipSink, AbortAbortsInner) {
 
 TEST(GzipSink, RejectsInvalidLevel) {
   SinkRecord record;
-  EXPECT_THROW(GzipSink(std::make_unique<MemorySink>(&record), 10), Error);
-  EXPECT_THROW(GzipSink(std::make_unique<MemorySink>(&record), -2), Error);
+  EXPECT_THROW(GzipSink(std::make_unique<StringSink>(&record), 10), Error);
+  EXPECT_THROW(GzipSink(std::make_unique<StringSink>(&record), -2), Error);
 }
 
 }  // namespace

@@ -6,21 +6,14 @@
 #include <string>
 
 #include "sluice/error.h"
+#include "support/string_sink.h"
 #include "transforms/gzip_sink.h"
 #include "transforms/zstd_sink.h"
 
 namespace sluice {
 namespace {
 
-class MemorySink : public ByteSink {
- public:
-  void write(std::string_view data) override { bytes.append(data); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return bytes.size(); }
-
-  std::string bytes;
-};
+using testing::StringSink;
 
 ExportOptions WithDestination(const std::string& destination, const std::string& compression = "") {
   ExportOptions options;
@@ -57,21 +50,21 @@ TEST(TransformChain, ConflictingCodecRejected) {
 }
 
 TEST(TransformChain, WrapsInCodec) {
-  auto gzip = WrapWithTransforms(std::make_unique<MemorySink>(), WithDestination("x.gz"));
+  auto gzip = WrapWithTransforms(std::make_unique<StringSink>(), WithDestination("x.gz"));
   EXPECT_NE(dynamic_cast<GzipSink*>(gzip.get()), nullptr);
 
-  auto zstd = WrapWithTransforms(std::make_unique<MemorySink>(), WithDestination("x.zst"));
+  auto zstd = WrapWithTransforms(std::make_unique<StringSink>(), WithDestination("x.zst"));
   EXPECT_NE(dynamic_cast<ZstdSink*>(zstd.get()), nullptr);
 
-  auto plain = WrapWithTransforms(std::make_unique<MemorySink>(), WithDestination("x.csv"));
-  EXPECT_NE(dynamic_cast<MemorySink*>(plain.get()), nullptr);
+  auto plain = WrapWithTransforms(std::make_unique<StringSink>(), WithDestination("x.csv"));
+  EXPECT_NE(dynamic_cast<StringSink*>(plain.get()), nullptr);
 }
 
 TEST(TransformChain, RejectsLevelOutsideCodecRange) {
   ExportOptions options = WithDestination("x.gz");
   options.compression_level = 10;
   try {
-    WrapWithTransforms(std::make_unique<MemorySink>(), options);
+    WrapWithTransforms(std::make_unique<StringSink>(), options);
     FAIL() << "no error";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kInvalidOption);
@@ -82,9 +75,9 @@ TEST(TransformChain, RejectsLevelOutsideCodecRange) {
 
   options = WithDestination("x.zst");
   options.compression_level = 19;
-  EXPECT_NO_THROW(WrapWithTransforms(std::make_unique<MemorySink>(), options));
+  EXPECT_NO_THROW(WrapWithTransforms(std::make_unique<StringSink>(), options));
   options.compression_level = -1;
-  EXPECT_THROW(WrapWithTransforms(std::make_unique<MemorySink>(), options), Error);
+  EXPECT_THROW(WrapWithTransforms(std::make_unique<StringSink>(), options), Error);
 }
 
 }  // namespace

@@ -8,27 +8,13 @@
 #include <string>
 
 #include "sluice/error.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
-struct SinkRecord {
-  std::string bytes;
-  bool committed = false;
-  bool aborted = false;
-};
-
-class MemorySink : public ByteSink {
- public:
-  explicit MemorySink(SinkRecord* record) : record_(record) {}
-  void write(std::string_view data) override { record_->bytes.append(data); }
-  void commit() override { record_->committed = true; }
-  void abort() noexcept override { record_->aborted = true; }
-  uint64_t bytes_written() const override { return record_->bytes.size(); }
-
- private:
-  SinkRecord* record_;
-};
+using testing::SinkRecord;
+using testing::StringSink;
 
 // Decompresses every frame in `data` with libzstd's streaming decoder.
 std::string Unzstd(const std::string& data) {
@@ -63,7 +49,7 @@ std::string SampleText(size_t bytes) {
 
 TEST(ZstdSink, RoundTrip) {
   SinkRecord record;
-  ZstdSink sink(std::make_unique<MemorySink>(&record), 3);
+  ZstdSink sink(std::make_unique<StringSink>(&record), 3);
   std::string input = SampleText(3 << 20);
   for (size_t i = 0; i < input.size(); i += 100000) {
     sink.write(std::string_view(input).substr(i, 100000));
@@ -79,7 +65,7 @@ TEST(ZstdSink, RoundTrip) {
 
 TEST(ZstdSink, FrameHasChecksum) {
   SinkRecord record;
-  ZstdSink sink(std::make_unique<MemorySink>(&record), 0);
+  ZstdSink sink(std::make_unique<StringSink>(&record), 0);
   sink.write("hello, zstd");
   sink.commit();
 
@@ -96,7 +82,7 @@ TEST(ZstdSink, Deterministic) {
   SinkRecord second;
   std::string input = SampleText(1 << 20);
   for (SinkRecord* record : {&first, &second}) {
-    ZstdSink sink(std::make_unique<MemorySink>(record), 5);
+    ZstdSink sink(std::make_unique<StringSink>(record), 5);
     sink.write(input);
     sink.commit();
   }
@@ -105,7 +91,7 @@ TEST(ZstdSink, Deterministic) {
 
 TEST(ZstdSink, EmptyOutputIsValidZstd) {
   SinkRecord record;
-  ZstdSink sink(std::make_unique<MemorySink>(&record), 3);
+  ZstdSink sink(std::make_unique<StringSink>(&record), 3);
   sink.commit();
   EXPECT_EQ(record.bytes.substr(0, 4), "\x28\xB5\x2F\xFD");
   EXPECT_EQ(Unzstd(record.bytes), "");
@@ -113,7 +99,7 @@ TEST(ZstdSink, EmptyOutputIsValidZstd) {
 
 TEST(ZstdSink, TwoFramesDecompressToConcatenation) {
   SinkRecord record;
-  ZstdSink sink(std::make_unique<MemorySink>(&record), 3);
+  ZstdSink sink(std::make_unique<StringSink>(&record), 3);
   sink.write("first part\n");
   sink.end_frame();
   size_t first_frame_bytes = record.bytes.size();
@@ -131,7 +117,7 @@ TEST(ZstdSink, TwoFramesDecompressToConcatenation) {
 
 TEST(ZstdSink, FrameAfterCheckpointMatchesFreshStream) {
   SinkRecord whole;
-  ZstdSink sink(std::make_unique<MemorySink>(&whole), 3);
+  ZstdSink sink(std::make_unique<StringSink>(&whole), 3);
   sink.write("before the checkpoint");
   sink.end_frame();
   size_t checkpoint = whole.bytes.size();
@@ -139,7 +125,7 @@ TEST(ZstdSink, FrameAfterCheckpointMatchesFreshStream) {
   sink.commit();
 
   SinkRecord resumed;
-  ZstdSink restarted(std::make_unique<MemorySink>(&resumed), 3);
+  ZstdSink restarted(std::make_unique<StringSink>(&resumed), 3);
   restarted.write("after the checkpoint");
   restarted.commit();
   EXPECT_EQ(whole.bytes.substr(checkpoint), resumed.bytes);
@@ -147,7 +133,7 @@ TEST(ZstdSink, FrameAfterCheckpointMatchesFreshStream) {
 
 TEST(ZstdSink, AbortAbortsInner) {
   SinkRecord record;
-  ZstdSink sink(std::make_unique<MemorySink>(&record), 3);
+  ZstdSink sink(std::make_unique<StringSink>(&record), 3);
   sink.write("data");
   sink.abort();
   EXPECT_TRUE(record.aborted);
@@ -157,7 +143,7 @@ TEST(ZstdSink, AbortAbortsInner) {
 
 TEST(ZstdSink, RejectsInvalidLevel) {
   SinkRecord record;
-  EXPECT_THROW(ZstdSink(std::make_unique<MemorySink>(&record), 23), Error);
+  EXPECT_THROW(ZstdSink(std::make_unique<StringSink>(&record), 23), Error);
 }
 
 }  // namespace

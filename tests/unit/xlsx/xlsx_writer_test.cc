@@ -11,18 +11,12 @@
 #include "core/batch.h"
 #include "sinks/byte_sink.h"
 #include "sluice/error.h"
+#include "support/string_sink.h"
 
 namespace sluice {
 namespace {
 
-class MemorySink : public ByteSink {
- public:
-  void write(std::string_view data) override { bytes += data; }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t bytes_written() const override { return bytes.size(); }
-  std::string bytes;
-};
+using testing::StringSink;
 
 struct Workbook {
   std::string bytes;
@@ -30,12 +24,12 @@ struct Workbook {
 };
 
 Workbook Export(const ExportOptions& options, const Schema& schema, const std::vector<Batch>& batches) {
-  MemorySink sink;
+  StringSink sink;
   auto writer = MakeXlsxWriter(options);
   writer->begin(schema, sink);
   for (const Batch& batch : batches) writer->write_batch(batch);
   writer->finish();
-  return {sink.bytes, writer->altered_values()};
+  return {sink.bytes(), writer->altered_values()};
 }
 
 // Returns one member of the ZIP archive, read with the unzip tool.
@@ -133,10 +127,10 @@ TEST(XlsxWriter, TooManyColumnsRejectedBeforeWriting) {
   ExportOptions options;
   options.xlsx_write.max_columns = 2;
   Schema schema = {{"a", {TypeId::kInt64}}, {"b", {TypeId::kInt64}}, {"c", {TypeId::kInt64}}};
-  MemorySink sink;
+  StringSink sink;
   auto writer = MakeXlsxWriter(options);
   EXPECT_THROW(writer->begin(schema, sink), Error);
-  EXPECT_TRUE(sink.bytes.empty());
+  EXPECT_TRUE(sink.bytes().empty());
 }
 
 TEST(XlsxWriter, LongTextCutAndCounted) {
