@@ -1,4 +1,6 @@
 // The `sluice` command: a thin front end over libsluice.
+#include <csignal>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -21,6 +23,9 @@ void SetUpLogging() {
 
 int main(int argc, char** argv) {
   SetUpLogging();
+  // A write past the file size limit (`ulimit -f`) then fails with EFBIG,
+  // which is reported like any write error, instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   CLI::App app{"Sluice exports datasets (CSV, JSON, SQLite, PostgreSQL, Parquet) to CSV, JSON, "
                "NDJSON, Parquet, Avro and XLSX with bounded memory.",

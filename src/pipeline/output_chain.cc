@@ -232,6 +232,10 @@ std::optional<SluiceContainerState> OutputChain::encryption_state() const {
   return container_->state();
 }
 
+void OutputChain::wait_for_keys() {
+  if (container_ != nullptr) container_->wait_for_keys();
+}
+
 void OutputChain::end_frame() {
   settle();
   if (compression_ != nullptr) compression_->end_frame();

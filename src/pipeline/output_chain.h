@@ -110,6 +110,11 @@ class OutputChain {
   // (see MultipartSink::set_state_hook). Otherwise does nothing.
   void set_upload_recorder(std::function<void(const CloudUploadState&)> hook);
 
+  // Waits for a new Sluice container's keys and releases scrypt's memory
+  // reservation (see SluiceContainerWriter::wait_for_keys). Call once,
+  // before the first batch is encoded. Does nothing without a new container.
+  void wait_for_keys();
+
   // Ends the compression frame so output can restart here.
   void end_frame();
 

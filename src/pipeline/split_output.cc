@@ -106,6 +106,7 @@ void SplitOutput::open_part() {
   part_rows_ = 0;
   empty_part_bytes_ = part_estimate();
   flushed_near_limit_ = false;
+  keys_ready_ = false;
 }
 
 void SplitOutput::resume_part(const SplitResume& resume) {
@@ -259,6 +260,10 @@ void SplitOutput::write_batch(const Batch& batch) {
   size_t rows = batch.num_rows();
   size_t begin = 0;
   while (begin < rows) {
+    if (!keys_ready_) {
+      chain_->wait_for_keys();
+      keys_ready_ = true;
+    }
     size_t fit = rows_that_fit(batch, begin);
     // The part ends within this batch. Writing out the buffered rows once (a
     // Parquet row group) replaces their estimate with compressed bytes, so

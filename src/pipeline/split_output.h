@@ -140,6 +140,7 @@ class SplitOutput {
   bool keep_partial_ = false;
   uint64_t part_rows_ = 0;
   uint64_t empty_part_bytes_ = 0;    // part_estimate() before the part's first row
+  bool keys_ready_ = false;          // the part's chain has its encryption keys (OutputChain::wait_for_keys)
   bool flushed_near_limit_ = false;  // the writer's buffer was written out once as the part filled up
   BatchOrigin origin_;
 

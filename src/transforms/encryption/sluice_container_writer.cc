@@ -24,9 +24,13 @@ SluiceContainerWriter::SluiceContainerWriter(std::unique_ptr<ByteSink> inner,
   });
 }
 
+void SluiceContainerWriter::wait_for_keys() {
+  if (keys_.valid()) keys_.wait();
+  scrypt_memory_.release();
+}
+
 void SluiceContainerWriter::begin_sealing() {
   std::unique_ptr<ContainerKeys> keys = keys_.get();
-  scrypt_memory_.release();
   inner_->write(make_sealer(*keys, 0));
 }
 

@@ -27,9 +27,9 @@ class SluiceContainerWriter final : public ByteSink {
  public:
   // Starts a new container: draws the salt and nonce prefix from `random`
   // and starts deriving the keys (scrypt, slow by design) on a thread of its
-  // own. The first write() waits for them; until then the threads above keep
-  // filling their own bounded buffers. The header goes to the inner sink with
-  // the first sealed segment. Throws InvalidInput for an empty password or
+  // own, while the caller opens the source and reads the first rows. The
+  // first write() waits for them unless wait_for_keys() did. The header goes
+  // to the inner sink with the first sealed segment. Throws InvalidInput for an empty password or
   // out-of-bounds scrypt costs.
   SluiceContainerWriter(std::unique_ptr<ByteSink> inner, std::string_view password,
                         const ScryptParams& scrypt, RandomSource& random);
@@ -50,9 +50,16 @@ class SluiceContainerWriter final : public ByteSink {
 
   ~SluiceContainerWriter() override;
 
-  // Holds `scrypt` (the reservation for scrypt's working memory) until the
-  // keys of a new container are derived.
+  // Holds `scrypt`, the reservation for scrypt's working memory, until
+  // wait_for_keys() or destruction.
   void hold_key_derivation_memory(MemoryReservation scrypt) { scrypt_memory_ = std::move(scrypt); }
+
+  // Waits until a new container's keys are derived, then releases the
+  // scrypt reservation. The export calls it once per container on its own
+  // thread before encoding the first rows, so a writer that sizes its
+  // buffers by the free memory (Parquet row groups) gets the same budget
+  // however long scrypt took. REQUIRES: no write() has started yet.
+  void wait_for_keys();
 
   void write(std::string_view data) override;
   void commit() override;
