@@ -1,0 +1,203 @@
+// Split exports (--max-file-size) to s3rver, Azurite and the GCS test
+// server. A cloud export must leave the same parts as a local export with
+// the same options: the same part names (the number goes into the object
+// key as into a file name), byte-identical parts (SHA-256), and the same
+// manifest, uploaded last as KEY.manifest.json. Every part is read back with
+// DuckDB. An S3 export killed once its first part is stored resumes without
+// sending that part again.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { SKIP_WITHOUT_BINARY, SLUICE_BIN, query, sqlString } from './helpers.mjs';
+import { startFaultProxy } from './fault_proxy.mjs';
+import {
+  AZURITE_ACCOUNT, cleanEnv, runSluiceAsync, sha256, startAzurite, startGcs, startS3, tempDirFor,
+} from './cloud_servers.mjs';
+
+const skip = SKIP_WITHOUT_BINARY;
+
+// Each case gives several parts. The Parquet parts hold several row groups.
+const CASES = {
+  csv: { source: 'gen:rows=20000&seed=41', name: 'out.csv', flags: ['--max-file-size', '256KB', '--chunk-size', '64KB'] },
+  parquet: { source: 'gen:rows=60000&seed=42', name: 'out.parquet', flags: ['--max-file-size', '1MB'] },
+};
+
+// Runs a local split export and returns its manifest and parts' bytes.
+async function localSplit(t, { source, name, flags }) {
+  const dir = tempDirFor(t, 'sluice-split-local-');
+  const destination = path.join(dir, name);
+  const result = await runSluiceAsync(['export', '--from', source, '--to', destination, '--progress', 'none', ...flags],
+    cleanEnv({ SLUICE_STATE_DIR: path.join(dir, 'state') }));
+  assert.equal(result.code, 0, result.stderr);
+  const manifest = JSON.parse(fs.readFileSync(`${destination}.manifest.json`, 'utf8'));
+  const parts = manifest.parts.map((part) => fs.readFileSync(path.join(dir, part.path)));
+  return { manifest, parts };
+}
+
+async function s3Target(t) {
+  const s3 = await startS3(t);
+  const bucketDir = path.join(s3.directory, 'bucket');
+  return {
+    name: 's3', env: s3.env, flags: ['--s3-endpoint', s3.url],
+    url: (key) => `s3://bucket/${key}`,
+    read: async (key) => fs.readFileSync(s3.objectPath(key)),
+    // s3rver keeps a key's "/"-separated segments as directories.
+    list: async () => (fs.existsSync(bucketDir) ? fs.readdirSync(bucketDir, { recursive: true }) : [])
+      .filter((file) => file.endsWith('._S3rver_object')).map((file) => file.slice(0, -'._S3rver_object'.length)),
+  };
+}
+
+async function azureTarget(t) {
+  const azure = await startAzurite(t);
+  return {
+    name: 'azure', env: azure.env, flags: ['--cloud-part-size', '1MB'],
+    url: (key) => `azure://${AZURITE_ACCOUNT}/container/${key}`,
+    read: (key) => azure.download(key),
+    list: async () => {
+      const names = [];
+      for await (const blob of azure.containerClient.listBlobsFlat()) names.push(blob.name);
+      return names;
+    },
+  };
+}
+
+// GCS chunks of 256 KiB, so the Parquet parts upload in several chunks and
+// the first part's name is chosen before the part ends.
+async function gcsTarget(t) {
+  const gcs = await startGcs(t);
+  return {
+    name: 'gcs', env: { STORAGE_EMULATOR_HOST: gcs.url, GOOGLE_OAUTH_ACCESS_TOKEN: 'test-token' },
+    flags: ['--cloud-part-size', '256KB'],
+    url: (key) => `gs://bucket/${key}`,
+    read: async (key) => gcs.objects.get(`bucket/${key}`),
+    list: async () => [...gcs.objects.keys()].filter((key) => key.startsWith('bucket/')).map((key) => key.slice(7)),
+  };
+}
+
+// Counts a part's rows with DuckDB, from a copy in a local file.
+async function duckRows(t, data, name) {
+  const file = path.join(tempDirFor(t, 'sluice-split-read-'), name);
+  fs.writeFileSync(file, data);
+  const reader = name.endsWith('.parquet') ? `read_parquet(${sqlString(file)})`
+    : `read_csv(${sqlString(file)}, header = true, all_varchar = true)`;
+  const [{ rows }] = await query(`SELECT count(*)::INTEGER AS rows FROM ${reader}`);
+  return rows;
+}
+
+function withoutExportId(manifest) {
+  const { exportId, ...rest } = manifest;
+  assert.ok(exportId);
+  return rest;
+}
+
+// Exports a case to `target` and compares every object with the local split.
+async function checkSplitMatchesLocal(t, target, kind) {
+  const spec = CASES[kind];
+  const local = await localSplit(t, spec);
+  assert.ok(local.parts.length >= 3, `expected several parts, got ${local.parts.length}`);
+
+  const key = `split/${spec.name}`;
+  const result = await runSluiceAsync(
+    ['export', '--from', spec.source, '--to', target.url(key), '--progress', 'none', ...spec.flags, ...target.flags],
+    cleanEnv({ ...target.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') }));
+  assert.equal(result.code, 0, result.stderr);
+
+  const manifestObject = await target.read(`${key}.manifest.json`);
+  assert.ok(manifestObject, 'no manifest object');
+  const manifest = JSON.parse(manifestObject.toString('utf8'));
+  assert.deepEqual(withoutExportId(manifest), withoutExportId(local.manifest));
+
+  const expectedKeys = [...manifest.parts.map((part) => `split/${part.path}`), `${key}.manifest.json`].sort();
+  assert.deepEqual((await target.list()).filter((name) => name.startsWith('split/')).sort(), expectedKeys);
+
+  for (const [index, part] of manifest.parts.entries()) {
+    const data = await target.read(`split/${part.path}`);
+    assert.equal(data.length, part.bytes, part.path);
+    assert.equal(sha256(data), sha256(local.parts[index]), `${target.name} ${part.path} differs from the local part`);
+    assert.equal(sha256(data), part.sha256, part.path);
+    assert.equal(await duckRows(t, data, part.path), part.rows, part.path);
+  }
+}
+
+for (const [provider, makeTarget] of [['s3', s3Target], ['azure', azureTarget], ['gcs', gcsTarget]]) {
+  for (const kind of Object.keys(CASES)) {
+    test(`${provider} ${kind} split matches local split`, { skip }, async (t) => {
+      await checkSplitMatchesLocal(t, await makeTarget(t), kind);
+    });
+  }
+}
+
+test('cloud export under the limit stays one object', { skip }, async (t) => {
+  const target = await gcsTarget(t);
+  const result = await runSluiceAsync(
+    ['export', '--from', 'gen:rows=2000', '--to', target.url('small.csv'), '--max-file-size', '1MB', '--progress', 'none',
+      ...target.flags],
+    cleanEnv({ ...target.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') }));
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(await target.list(), ['small.csv']);
+});
+
+// Starts an export and kills it with SIGKILL when the fault proxy sees the
+// first request for part 2's object, which the proxy holds back. Part 1 is
+// stored and recorded by then, because a part is recorded before the next
+// part opens.
+function exportKilledAtPartTwo(args, env, proxyState) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SLUICE_BIN, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (data) => { stderr += data.toString('utf8'); });
+    proxyState.onPartTwo = () => child.kill('SIGKILL');
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+test('s3 split resumes without sending stored part', { skip }, async (t) => {
+  // 12 MB parts of 5 MiB uploads: each part is a multipart upload, and the
+  // first part's key is chosen mid-part.
+  const spec = { source: 'gen:rows=250000&seed=43', name: 'big.csv',
+    flags: ['--max-file-size', '12MB', '--chunk-size', '64KB', '--checkpoint-interval', '512KB'] };
+  const local = await localSplit(t, spec);
+  assert.ok(local.parts.length >= 2, `expected several parts, got ${local.parts.length}`);
+
+  const s3 = await startS3(t);
+  const proxyState = { onPartTwo: null };
+  const proxy = await startFaultProxy({
+    target: s3.url,
+    observer: {
+      request: (request) => {
+        if (!/big\.part-00002\.csv/.test(request.path) || proxyState.onPartTwo === null) return;
+        request.drop = true;
+        proxyState.onPartTwo();
+        proxyState.onPartTwo = null;
+      },
+    },
+  });
+  t.after(() => proxy.close());
+
+  const env = cleanEnv({ ...s3.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') });
+  const args = ['export', '--from', spec.source, '--to', 's3://bucket/big.csv', '--export-id', 'split-kill',
+    '--s3-endpoint', proxy.url, '--cloud-part-size', '5MB', '--progress', 'none', ...spec.flags];
+  const killed = await exportKilledAtPartTwo(args, env, proxyState);
+  assert.equal(killed.signal, 'SIGKILL', `the export was not killed: ${killed.stderr}`);
+  assert.ok(fs.existsSync(s3.objectPath('big.part-00001.csv')), 'part 1 was not stored before the kill');
+
+  const requestsBeforeResume = proxy.log.length;
+  const resumed = await runSluiceAsync(['resume', 'split-kill', '--progress', 'none'], env);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resumed from chunk \d+/);
+  t.diagnostic(resumed.stderr.split('\n').find((line) => /resumed/.test(line)));
+  const resumeRequests = proxy.log.slice(requestsBeforeResume);
+  assert.equal(resumeRequests.filter((entry) => /big\.part-00001\.csv/.test(entry.path)).length, 0,
+    'the resume sent part 1 again');
+
+  const manifest = JSON.parse(fs.readFileSync(s3.objectPath('big.csv.manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.parts.map((part) => part.path), local.manifest.parts.map((part) => part.path));
+  for (const [index, part] of manifest.parts.entries()) {
+    assert.equal(sha256(fs.readFileSync(s3.objectPath(part.path))), sha256(local.parts[index]), part.path);
+  }
+  assert.equal(fs.existsSync(s3.objectPath('big.csv')), false, 'the destination key holds an object');
+});
