@@ -224,12 +224,13 @@ CloudUploadState PartUpload(const JobStore& store, const std::string& id, const 
 }
 
 std::string DescribeUpload(const Checkpoint& checkpoint, const ChainResume& chain, uint64_t stored_bytes) {
+  std::string from = "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) + ")";
+  // Only a split export has parts after the first.
+  if (checkpoint.part > 1) from += " of part " + std::to_string(checkpoint.part);
   if (stored_bytes == MultipartSink::kUploadFinished) {
-    return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
-           "), sending nothing, because the provider has already assembled the object";
+    return from + ", sending nothing, because the provider has already assembled the object";
   }
-  return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
-         "), regenerating the object from byte " + std::to_string(chain.output_offset) + " and keeping the " +
+  return from + ", regenerating the object from byte " + std::to_string(chain.output_offset) + " and keeping the " +
          std::to_string(stored_bytes) + " bytes the provider has stored";
 }
 

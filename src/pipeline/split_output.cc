@@ -216,12 +216,16 @@ Checkpoint SplitOutput::next_part_start(size_t rows_before) const {
 // Closes the open part. `next_rows_before` is set when another part follows
 // and gives the rows of the current batch that went to the parts before it.
 void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
+  // The first part's upload started under the destination's own key, which
+  // a split export must not use (see split_output.h).
   if (to_cloud_ && next_rows_before && files_.empty() && part_object_ == options_.destination) {
-    throw InvalidOption("the export to " + options_.destination + " passed --max-file-size " +
-                        FormatSize(max_bytes_) + " after its upload had started under that key, because the " +
-                        "source's row count (" + (expected_rows_ == 0 ? std::string("unknown") : std::to_string(expected_rows_)) +
-                        ") predicted a smaller output: raise --max-file-size, or export to a local file");
+    std::string rows = expected_rows_ == 0 ? "unknown" : std::to_string(expected_rows_);
+    throw InvalidOption("the export to " + options_.destination + " passed --max-file-size " + FormatSize(max_bytes_) +
+                        " after its upload had started under that key, because the source's row count (" + rows +
+                        ") predicted a smaller output; raise --max-file-size, or export to a local file");
   }
+  // The writer's last bytes may start the upload, which then names the part.
+  closing_before_next_ = next_rows_before.has_value();
   writer_->finish();
   altered_values_ += writer_->altered_values();
   uint64_t writer_bytes = part_writer_bytes();
@@ -251,7 +255,6 @@ void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
     }
     listener_->part_completing(file, chain_->temp_path(), number, next ? &*next : nullptr);
   });
-  closing_before_next_ = next_rows_before.has_value();
   chain_->commit();
   closing_before_next_.reset();
   if (listener_ != nullptr && !to_stdout_ && !to_cloud_) listener_->part_committed(number);

@@ -141,63 +141,80 @@ test('cloud export under the limit stays one object', { skip }, async (t) => {
 });
 
 // Starts an export and kills it with SIGKILL when the fault proxy sees the
-// first request for part 2's object, which the proxy holds back. Part 1 is
-// stored and recorded by then, because a part is recorded before the next
-// part opens.
-function exportKilledAtPartTwo(args, env, proxyState) {
+// first request that `killAt` matches, which the proxy holds back.
+function exportKilledAt(args, env, proxyState) {
   return new Promise((resolve, reject) => {
     const child = spawn(SLUICE_BIN, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (data) => { stderr += data.toString('utf8'); });
-    proxyState.onPartTwo = () => child.kill('SIGKILL');
+    proxyState.kill = () => child.kill('SIGKILL');
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stderr }));
   });
 }
 
-test('s3 split resumes without sending stored part', { skip }, async (t) => {
-  // 12 MB parts of 5 MiB uploads: each part is a multipart upload, and the
-  // first part's key is chosen mid-part.
-  const spec = { source: 'gen:rows=250000&seed=43', name: 'big.csv',
-    flags: ['--max-file-size', '12MB', '--chunk-size', '64KB', '--checkpoint-interval', '512KB'] };
-  const local = await localSplit(t, spec);
-  assert.ok(local.parts.length >= 2, `expected several parts, got ${local.parts.length}`);
+// Kill points in part 2, whose first request comes after part 1 is stored
+// and recorded, because a part is recorded before the next part opens.
+const KILL_POINTS = {
+  // CreateMultipartUpload of part 2, which never reaches s3rver: the resume
+  // starts a new upload for part 2.
+  'part 2 start': { killAt: (request) => /big\.part-00002\.csv/.test(request.path), reusesUpload: false },
+  // The second upload part of part 2: the resume continues the recorded
+  // upload of part 2 under the same UploadId. Whether the first upload part
+  // is kept depends on whether a checkpoint recorded its acknowledgement.
+  'part 2 middle': {
+    killAt: (request) => /big\.part-00002\.csv/.test(request.path) && /partNumber=2&/.test(request.query),
+    reusesUpload: true,
+  },
+};
 
-  const s3 = await startS3(t);
-  const proxyState = { onPartTwo: null };
-  const proxy = await startFaultProxy({
-    target: s3.url,
-    observer: {
-      request: (request) => {
-        if (!/big\.part-00002\.csv/.test(request.path) || proxyState.onPartTwo === null) return;
-        request.drop = true;
-        proxyState.onPartTwo();
-        proxyState.onPartTwo = null;
+for (const [point, { killAt, reusesUpload }] of Object.entries(KILL_POINTS)) {
+  test(`s3 split resumes at ${point} without sending part 1`, { skip }, async (t) => {
+    // 12 MB parts of 5 MiB uploads: each part is a multipart upload, and the
+    // first part's key is chosen mid-part.
+    const spec = { source: 'gen:rows=250000&seed=43', name: 'big.csv',
+      flags: ['--max-file-size', '12MB', '--chunk-size', '64KB', '--checkpoint-interval', '512KB'] };
+    const local = await localSplit(t, spec);
+    assert.ok(local.parts.length >= 2, `expected several parts, got ${local.parts.length}`);
+
+    const s3 = await startS3(t);
+    const proxyState = { kill: null };
+    const proxy = await startFaultProxy({
+      target: s3.url,
+      observer: {
+        request: (request) => {
+          if (proxyState.kill === null || !killAt(request)) return;
+          request.drop = true;
+          proxyState.kill();
+          proxyState.kill = null;
+        },
       },
-    },
+    });
+    t.after(() => proxy.close());
+
+    const env = cleanEnv({ ...s3.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') });
+    const args = ['export', '--from', spec.source, '--to', 's3://bucket/big.csv', '--export-id', 'split-kill',
+      '--s3-endpoint', proxy.url, '--cloud-part-size', '5MB', '--progress', 'none', ...spec.flags];
+    const killed = await exportKilledAt(args, env, proxyState);
+    assert.equal(killed.signal, 'SIGKILL', `the export was not killed: ${killed.stderr}`);
+    assert.ok(fs.existsSync(s3.objectPath('big.part-00001.csv')), 'part 1 was not stored before the kill');
+
+    const requestsBeforeResume = proxy.log.length;
+    const resumed = await runSluiceAsync(['resume', 'split-kill', '--progress', 'none'], env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /resumed from chunk \d+ \(row \d+\) of part 2,/);
+    t.diagnostic(resumed.stderr.split('\n').find((line) => /resumed/.test(line)));
+    const resumeRequests = proxy.log.slice(requestsBeforeResume);
+    assert.equal(resumeRequests.filter((entry) => /big\.part-00001\.csv/.test(entry.path)).length, 0,
+      'the resume sent part 1 again');
+    const created = resumeRequests.filter((entry) => /big\.part-00002\.csv/.test(entry.path) && entry.query === '?uploads=');
+    assert.equal(created.length, reusesUpload ? 0 : 1, 'CreateMultipartUpload requests for part 2 in the resume');
+
+    const manifest = JSON.parse(fs.readFileSync(s3.objectPath('big.csv.manifest.json'), 'utf8'));
+    assert.deepEqual(manifest.parts.map((part) => part.path), local.manifest.parts.map((part) => part.path));
+    for (const [index, part] of manifest.parts.entries()) {
+      assert.equal(sha256(fs.readFileSync(s3.objectPath(part.path))), sha256(local.parts[index]), part.path);
+    }
+    assert.equal(fs.existsSync(s3.objectPath('big.csv')), false, 'the destination key holds an object');
   });
-  t.after(() => proxy.close());
-
-  const env = cleanEnv({ ...s3.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') });
-  const args = ['export', '--from', spec.source, '--to', 's3://bucket/big.csv', '--export-id', 'split-kill',
-    '--s3-endpoint', proxy.url, '--cloud-part-size', '5MB', '--progress', 'none', ...spec.flags];
-  const killed = await exportKilledAtPartTwo(args, env, proxyState);
-  assert.equal(killed.signal, 'SIGKILL', `the export was not killed: ${killed.stderr}`);
-  assert.ok(fs.existsSync(s3.objectPath('big.part-00001.csv')), 'part 1 was not stored before the kill');
-
-  const requestsBeforeResume = proxy.log.length;
-  const resumed = await runSluiceAsync(['resume', 'split-kill', '--progress', 'none'], env);
-  assert.equal(resumed.code, 0, resumed.stderr);
-  assert.match(resumed.stderr, /resumed from chunk \d+/);
-  t.diagnostic(resumed.stderr.split('\n').find((line) => /resumed/.test(line)));
-  const resumeRequests = proxy.log.slice(requestsBeforeResume);
-  assert.equal(resumeRequests.filter((entry) => /big\.part-00001\.csv/.test(entry.path)).length, 0,
-    'the resume sent part 1 again');
-
-  const manifest = JSON.parse(fs.readFileSync(s3.objectPath('big.csv.manifest.json'), 'utf8'));
-  assert.deepEqual(manifest.parts.map((part) => part.path), local.manifest.parts.map((part) => part.path));
-  for (const [index, part] of manifest.parts.entries()) {
-    assert.equal(sha256(fs.readFileSync(s3.objectPath(part.path))), sha256(local.parts[index]), part.path);
-  }
-  assert.equal(fs.existsSync(s3.objectPath('big.csv')), false, 'the destination key holds an object');
-});
+}
