@@ -110,9 +110,9 @@ class OutputChain {
   // (see MultipartSink::set_state_hook). Otherwise does nothing.
   void set_upload_recorder(std::function<void(const CloudUploadState&)> hook);
 
-  // For a cloud destination, asks `resolver` for the object's URL when the
-  // upload starts (see MultipartSink::set_object_resolver). Otherwise does
-  // nothing. REQUIRES: nothing written yet.
+  // For a cloud destination, calls `resolver` when the upload starts and
+  // uploads to the URL it returns (see MultipartSink::set_object_resolver).
+  // Otherwise does nothing. REQUIRES: nothing written yet.
   void set_upload_resolver(std::function<std::string()> resolver) {
     if (upload_ != nullptr) upload_->set_object_resolver(std::move(resolver));
   }

@@ -12,10 +12,10 @@
 // - when the part ends before its first upload part fills, the key follows
 //   from whether another part comes, as for a local file;
 // - otherwise the key is predicted from the source's expected row count
-//   (see set_expected_rows()). A part predicted to be the only one that
-//   turns out not to be fails the export; one predicted to be split that
-//   turns out to be the only one is published as DEST.part-00001.ext with a
-//   manifest.
+//   (see set_expected_rows()). When a second part follows a first part
+//   predicted to be the only one, the export fails. When a first part
+//   predicted to be split is the only one, it is published as
+//   DEST.part-00001.ext with a manifest.
 //
 // Checkpoints: checkpoint() ends the compression frame and, when durable,
 // fsyncs the part, so an export can be continued from that point (see

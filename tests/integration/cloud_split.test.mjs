@@ -1,10 +1,10 @@
 // Split exports (--max-file-size) to s3rver, Azurite and the GCS test
 // server. A cloud export must leave the same parts as a local export with
-// the same options: the same part names (the number goes into the object
-// key as into a file name), byte-identical parts (SHA-256), and the same
-// manifest, uploaded last as KEY.manifest.json. Every part is read back with
-// DuckDB. An S3 export killed once its first part is stored resumes without
-// sending that part again.
+// the same options. The part names match, because the number goes into the
+// object key as into a file name. The parts are byte-identical (SHA-256),
+// and the manifest, uploaded last as KEY.manifest.json, has the same
+// content. Every part is read back with DuckDB. An S3 export killed once its
+// first part is stored resumes without sending that part again.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -140,8 +140,9 @@ test('cloud export under the limit stays one object', { skip }, async (t) => {
   assert.deepEqual(await target.list(), ['small.csv']);
 });
 
-// Starts an export and kills it with SIGKILL when the fault proxy sees the
-// first request that `killAt` matches, which the proxy holds back.
+// Starts an export. The test's proxy observer kills it with SIGKILL through
+// proxyState.kill when the first request that `killAt` matches arrives, and
+// the proxy does not forward that request.
 function exportKilledAt(args, env, proxyState) {
   return new Promise((resolve, reject) => {
     const child = spawn(SLUICE_BIN, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -166,9 +167,17 @@ const KILL_POINTS = {
     killAt: (request) => /big\.part-00002\.csv/.test(request.path) && /partNumber=2&/.test(request.query),
     reusesUpload: true,
   },
+  // CompleteMultipartUpload of part 2, recorded with every upload part
+  // first: the resume keeps the two full upload parts, sends the short last
+  // one again and completes the upload.
+  'part 2 completion': {
+    killAt: (request) => /big\.part-00002\.csv/.test(request.path) && request.method === 'POST' && /^\?uploadId=/.test(request.query),
+    reusesUpload: true,
+    keptBytes: 2 * 5 * 1024 * 1024,
+  },
 };
 
-for (const [point, { killAt, reusesUpload }] of Object.entries(KILL_POINTS)) {
+for (const [point, { killAt, reusesUpload, keptBytes }] of Object.entries(KILL_POINTS)) {
   test(`s3 split resumes at ${point} without sending part 1`, { skip }, async (t) => {
     // 12 MB parts of 5 MiB uploads: each part is a multipart upload, and the
     // first part's key is chosen mid-part.
@@ -209,6 +218,11 @@ for (const [point, { killAt, reusesUpload }] of Object.entries(KILL_POINTS)) {
       'the resume sent part 1 again');
     const created = resumeRequests.filter((entry) => /big\.part-00002\.csv/.test(entry.path) && entry.query === '?uploads=');
     assert.equal(created.length, reusesUpload ? 0 : 1, 'CreateMultipartUpload requests for part 2 in the resume');
+    if (keptBytes !== undefined) {
+      assert.match(resumed.stderr, new RegExp(`keeping the ${keptBytes} bytes the provider has stored`));
+      const resent = resumeRequests.filter((entry) => /big\.part-00002\.csv/.test(entry.path) && /partNumber=[12]&/.test(entry.query));
+      assert.equal(resent.length, 0, 'the resume sent a stored upload part of part 2 again');
+    }
 
     const manifest = JSON.parse(fs.readFileSync(s3.objectPath('big.csv.manifest.json'), 'utf8'));
     assert.deepEqual(manifest.parts.map((part) => part.path), local.manifest.parts.map((part) => part.path));

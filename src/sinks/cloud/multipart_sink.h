@@ -177,7 +177,7 @@ class MultipartSink : public ByteSink {
   void start_uploader();
   void reserve_buffer(uint64_t part_size);
   void check_open() const;
-  // Asks the object resolver, if any, for the object's URL and points the upload at it.
+  // Calls the object resolver, if any, and points the upload at the URL it returns.
   void resolve_object();
   // The state for the completing request: every part of `results` (the
   // tags in part order), with the last part's real size.
