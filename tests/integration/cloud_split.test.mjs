@@ -175,9 +175,17 @@ const KILL_POINTS = {
     reusesUpload: true,
     keptBytes: 2 * 5 * 1024 * 1024,
   },
+  // The same request after s3rver carried it out: the proxy forwards the
+  // first one and drops the response, and the kill lands at the retry. The
+  // resume finds part 2 assembled and sends nothing for it.
+  'part 2 completion applied': {
+    killAt: (request) => /big\.part-00002\.csv/.test(request.path) && request.method === 'POST' && /^\?uploadId=/.test(request.query),
+    loseFirst: true,
+    reusesUpload: true,
+  },
 };
 
-for (const [point, { killAt, reusesUpload, keptBytes }] of Object.entries(KILL_POINTS)) {
+for (const [point, { killAt, reusesUpload, keptBytes, loseFirst = false }] of Object.entries(KILL_POINTS)) {
   test(`s3 split resumes at ${point} without sending part 1`, { skip }, async (t) => {
     // 12 MB parts of 5 MiB uploads: each part is a multipart upload, and the
     // first part's key is chosen mid-part.
@@ -188,11 +196,15 @@ for (const [point, { killAt, reusesUpload, keptBytes }] of Object.entries(KILL_P
 
     const s3 = await startS3(t);
     const proxyState = { kill: null };
+    let matches = 0;
     const proxy = await startFaultProxy({
       target: s3.url,
+      rules: loseFirst ? [{ action: 'lose', times: 1, match: killAt }] : [],
       observer: {
         request: (request) => {
           if (proxyState.kill === null || !killAt(request)) return;
+          matches += 1;
+          if (loseFirst && matches === 1) return;
           request.drop = true;
           proxyState.kill();
           proxyState.kill = null;
@@ -222,6 +234,11 @@ for (const [point, { killAt, reusesUpload, keptBytes }] of Object.entries(KILL_P
       assert.match(resumed.stderr, new RegExp(`keeping the ${keptBytes} bytes the provider has stored`));
       const resent = resumeRequests.filter((entry) => /big\.part-00002\.csv/.test(entry.path) && /partNumber=[12]&/.test(entry.query));
       assert.equal(resent.length, 0, 'the resume sent a stored upload part of part 2 again');
+    }
+    if (loseFirst) {
+      assert.match(resumed.stderr, /of part 2, sending nothing, because the provider has already assembled the object/);
+      const sent = resumeRequests.filter((entry) => /big\.part-00002\.csv/.test(entry.path) && entry.method !== 'HEAD');
+      assert.deepEqual(sent, [], 'the resume sent requests for the assembled part 2');
     }
 
     const manifest = JSON.parse(fs.readFileSync(s3.objectPath('big.csv.manifest.json'), 'utf8'));

@@ -286,7 +286,16 @@ uint64_t MultipartSink::reopen_upload(const CloudUploadState& state) {
     recorded += part.size;
     ++expected_number;
   }
-  return restore_upload(state, recorded);
+  uint64_t stored_bytes = restore_upload(state, recorded);
+  if (!state.completing || stored_bytes == kUploadFinished) return stored_bytes;
+
+  // A state recorded just before its completing request, whose request may
+  // have taken effect: then the object exists and the upload id is gone.
+  // The S3 check compares the object's size with total_bytes().
+  bytes_written_ = state.object_bytes;
+  bool completed = upload_completed(state);
+  bytes_written_ = 0;
+  return completed ? kUploadFinished : stored_bytes;
 }
 
 void MultipartSink::resume_upload(const CloudUploadState& state, uint64_t offset) {

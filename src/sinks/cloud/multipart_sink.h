@@ -75,8 +75,11 @@ class MultipartSink : public ByteSink {
   // Re-opens the upload that `state` describes and returns how many bytes
   // from offset 0 the provider has stored: the recorded parts that are
   // contiguous and sized as PartSize() gives, or for GCS the offset the
-  // session reports. Returns 0 for a state with no upload. Throws IOError
-  // when the provider cannot be reached or no longer has the upload.
+  // session reports. Returns kUploadFinished when the provider has already
+  // assembled the object: the GCS session reports it finished, or `state`
+  // is completing and upload_completed() confirms it. Returns 0 for a state
+  // with no upload. Throws IOError when the provider cannot be reached or
+  // no longer has the upload.
   // REQUIRES: called before the first write().
   uint64_t reopen_upload(const CloudUploadState& state);
 
