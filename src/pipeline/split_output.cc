@@ -362,8 +362,17 @@ void SplitOutput::record_cloud_part(const OutputFile& file, uint64_t number, std
   }
   listener_->part_completing(file, "", number, next ? &*next : nullptr);
   listener_->part_committed(number);
-  // The part's upload is finished, so a cancel has none to abort.
-  listener_->upload_changed(CloudUploadState{});
+
+  // The part's upload is finished, so the recorded state names no upload
+  // for a cancel to abort. An encrypted part's container header is kept, so
+  // a resume checks its password against it before it writes the next part.
+  CloudUploadState finished;
+  if (std::optional<CloudUploadState> state = chain_->upload_state()) {
+    finished.provider = state->provider;
+    finished.object = state->object;
+    finished.head = state->head;
+  }
+  listener_->upload_changed(finished);
 }
 
 bool SplitOutput::checkpoint(Checkpoint& checkpoint, bool durable) {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { SKIP_WITHOUT_BINARY, SLUICE_BIN, query, sqlString } from './helpers.mjs';
+import { EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, query, sqlString } from './helpers.mjs';
 import { startFaultProxy } from './fault_proxy.mjs';
 import {
   AZURITE_ACCOUNT, cleanEnv, runSluiceAsync, sha256, startAzurite, startGcs, startS3, tempDirFor,
@@ -26,11 +26,11 @@ const CASES = {
 };
 
 // Runs a local split export and returns its manifest and parts' bytes.
-async function localSplit(t, { source, name, flags }) {
+async function localSplit(t, { source, name, flags, env = {} }) {
   const dir = tempDirFor(t, 'sluice-split-local-');
   const destination = path.join(dir, name);
   const result = await runSluiceAsync(['export', '--from', source, '--to', destination, '--progress', 'none', ...flags],
-    cleanEnv({ SLUICE_STATE_DIR: path.join(dir, 'state') }));
+    cleanEnv({ ...env, SLUICE_STATE_DIR: path.join(dir, 'state') }));
   assert.equal(result.code, 0, result.stderr);
   const manifest = JSON.parse(fs.readFileSync(`${destination}.manifest.json`, 'utf8'));
   const parts = manifest.parts.map((part) => fs.readFileSync(path.join(dir, part.path)));
@@ -183,14 +183,25 @@ const KILL_POINTS = {
     loseFirst: true,
     reusesUpload: true,
   },
+  // As 'part 2 start', encrypted. Part 2 has not started, so only part 1's
+  // container header can reject a wrong password.
+  'part 2 start encrypted': {
+    killAt: (request) => /big\.part-00002\.csv/.test(request.path),
+    reusesUpload: false,
+    encrypted: true,
+  },
 };
 
-for (const [point, { killAt, reusesUpload, keptBytes, loseFirst = false }] of Object.entries(KILL_POINTS)) {
+const PASSWORD = 'cloud-split-password';
+
+for (const [point, { killAt, reusesUpload, keptBytes, loseFirst = false, encrypted = false }] of Object.entries(KILL_POINTS)) {
   test(`s3 split resumes at ${point} without sending part 1`, { skip }, async (t) => {
     // 12 MB parts of 5 MiB uploads: each part is a multipart upload, and the
     // first part's key is chosen mid-part.
     const spec = { source: 'gen:rows=250000&seed=43', name: 'big.csv',
-      flags: ['--max-file-size', '12MB', '--chunk-size', '64KB', '--checkpoint-interval', '512KB'] };
+      flags: ['--max-file-size', '12MB', '--chunk-size', '64KB', '--checkpoint-interval', '512KB',
+        ...(encrypted ? ['--encrypt', '--encryption-test-seed', '7'] : [])],
+      env: encrypted ? { SLUICE_PASSWORD: PASSWORD } : {} };
     const local = await localSplit(t, spec);
     assert.ok(local.parts.length >= 2, `expected several parts, got ${local.parts.length}`);
 
@@ -213,12 +224,22 @@ for (const [point, { killAt, reusesUpload, keptBytes, loseFirst = false }] of Ob
     });
     t.after(() => proxy.close());
 
-    const env = cleanEnv({ ...s3.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') });
+    const stateDir = tempDirFor(t, 'sluice-state-');
+    const env = cleanEnv({ ...s3.env, ...spec.env, SLUICE_STATE_DIR: stateDir });
     const args = ['export', '--from', spec.source, '--to', 's3://bucket/big.csv', '--export-id', 'split-kill',
       '--s3-endpoint', proxy.url, '--cloud-part-size', '5MB', '--progress', 'none', ...spec.flags];
     const killed = await exportKilledAt(args, env, proxyState);
     assert.equal(killed.signal, 'SIGKILL', `the export was not killed: ${killed.stderr}`);
     assert.ok(fs.existsSync(s3.objectPath('big.part-00001.csv')), 'part 1 was not stored before the kill');
+
+    if (encrypted) {
+      const wrongRequests = proxy.log.length;
+      const wrong = await runSluiceAsync(['resume', 'split-kill', '--progress', 'none'],
+        cleanEnv({ ...s3.env, SLUICE_STATE_DIR: stateDir, SLUICE_PASSWORD: 'not-the-password' }));
+      assert.equal(wrong.code, EXIT.invalidData, wrong.stderr);
+      assert.match(wrong.stderr, /wrong password/);
+      assert.equal(proxy.log.length, wrongRequests, 'the resume with a wrong password sent requests');
+    }
 
     const requestsBeforeResume = proxy.log.length;
     const resumed = await runSluiceAsync(['resume', 'split-kill', '--progress', 'none'], env);

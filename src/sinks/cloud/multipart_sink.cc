@@ -79,8 +79,8 @@ void MultipartSink::resolve_object() {
 void MultipartSink::write(std::string_view data) {
   check_open();
   if (bytes_written_ + data.size() > max_object_bytes_) {
-    throw InvalidOption("the upload to " + object_ + " passed its maximum size (" +
-                        FormatSize(max_object_bytes_) + "); raise --max-file-size");
+    throw InvalidOption("the upload to " + object_ + " passed its maximum object size (" +
+                        FormatSize(max_object_bytes_) + "); export to a local file");
   }
   if (head_.size() < head_bytes_ && bytes_written_ == head_.size()) {
     head_.append(data.substr(0, head_bytes_ - head_.size()));
@@ -289,8 +289,8 @@ uint64_t MultipartSink::reopen_upload(const CloudUploadState& state) {
   uint64_t stored_bytes = restore_upload(state, recorded);
   if (!state.completing || stored_bytes == kUploadFinished) return stored_bytes;
 
-  // A state recorded just before its completing request, whose request may
-  // have taken effect: then the object exists and the upload id is gone.
+  // The state was recorded just before its completing request, which may
+  // have taken effect. Then the object exists and the upload id is gone.
   // The S3 check compares the object's size with total_bytes().
   bytes_written_ = state.object_bytes;
   bool completed = upload_completed(state);
