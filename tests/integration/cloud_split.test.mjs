@@ -3,8 +3,9 @@
 // the same options. The part names match, because the number goes into the
 // object key as into a file name. The parts are byte-identical (SHA-256),
 // and the manifest, uploaded last as KEY.manifest.json, has the same
-// content. Every part is read back with DuckDB. An S3 export killed once its
-// first part is stored resumes without sending that part again.
+// content. Every part is read back with DuckDB. An S3 export killed in its
+// second part (at the start, mid-upload, at the completing request, and
+// encrypted) resumes without sending the first part again.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +20,7 @@ import {
 
 const skip = SKIP_WITHOUT_BINARY;
 
-// Each case gives several parts. The Parquet parts hold several row groups.
+// Each case gives several parts.
 const CASES = {
   csv: { source: 'gen:rows=20000&seed=41', name: 'out.csv', flags: ['--max-file-size', '256KB', '--chunk-size', '64KB'] },
   parquet: { source: 'gen:rows=60000&seed=42', name: 'out.parquet', flags: ['--max-file-size', '1MB'] },
