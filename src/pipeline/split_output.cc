@@ -219,10 +219,12 @@ void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
   // The first part's upload started under the destination's own key, which
   // a split export must not use (see split_output.h).
   if (to_cloud_ && next_rows_before && files_.empty() && part_object_ == options_.destination) {
-    std::string rows = expected_rows_ == 0 ? "unknown" : std::to_string(expected_rows_);
+    std::string reason = expected_rows_ == 0
+                             ? "the source reports no row count to predict a split from"
+                             : "the source's row count (" + std::to_string(expected_rows_) + ") predicted a smaller output";
     throw InvalidOption("the export to " + options_.destination + " passed --max-file-size " + FormatSize(max_bytes_) +
-                        " after its upload had started under that key, because the source's row count (" + rows +
-                        ") predicted a smaller output; raise --max-file-size, or export to a local file");
+                        " after its upload had started under that key, because " + reason +
+                        "; raise --max-file-size, or export to a local file");
   }
   // The writer's last bytes may start the upload, which then names the part.
   closing_before_next_ = next_rows_before.has_value();

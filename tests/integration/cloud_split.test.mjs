@@ -7,7 +7,7 @@
 // second part (at the start, mid-upload, at the completing request, and
 // encrypted) resumes without sending the first part again.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -139,6 +139,31 @@ test('cloud export under the limit stays one object', { skip }, async (t) => {
     cleanEnv({ ...target.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') }));
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(await target.list(), ['small.csv']);
+});
+
+// A FIFO reports no size, so the source's row count is unknown and the first
+// part, whose upload starts before it ends, goes to the key given. When a
+// second part follows, the export fails and leaves no object behind.
+test('unknown row count fails when split', { skip }, async (t) => {
+  const dir = tempDirFor(t, 'sluice-split-fifo-');
+  const csv = path.join(dir, 'rows.csv');
+  const local = await runSluiceAsync(['export', '--from', 'gen:rows=30000&seed=44', '--to', csv, '--progress', 'none'],
+    cleanEnv({ SLUICE_STATE_DIR: path.join(dir, 'state') }));
+  assert.equal(local.code, 0, local.stderr);
+  const fifo = path.join(dir, 'input.csv');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+
+  const target = await gcsTarget(t);
+  const exporting = runSluiceAsync(
+    ['export', '--from', fifo, '--to', target.url('fifo.csv'), '--max-file-size', '1MB', '--progress', 'none',
+      ...target.flags],
+    cleanEnv({ ...target.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') }));
+  fs.createReadStream(csv).pipe(fs.createWriteStream(fifo)).on('error', () => {});
+  const result = await exporting;
+  assert.equal(result.code, EXIT.usage, result.stderr);
+  assert.match(result.stderr, /passed --max-file-size 1MB after its upload had started under that key/);
+  assert.match(result.stderr, /the source reports no row count/);
+  assert.deepEqual(await target.list(), []);
 });
 
 // Starts an export. The test's proxy observer kills it with SIGKILL through
