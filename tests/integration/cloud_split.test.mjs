@@ -141,6 +141,30 @@ test('cloud export under the limit stays one object', { skip }, async (t) => {
   assert.deepEqual(await target.list(), ['small.csv']);
 });
 
+// A part contains at least one row, so a row wider than the limit gets a
+// part that passes it, locally and in the cloud alike.
+test('row wider than limit gets own part', { skip }, async (t) => {
+  const dir = tempDirFor(t, 'sluice-split-wide-');
+  const csv = path.join(dir, 'wide.csv');
+  const rows = ['id,text'];
+  for (let id = 1; id <= 200; id += 1) rows.push(`${id},${id === 100 ? 'w'.repeat(20000) : `row ${id}`}`);
+  fs.writeFileSync(csv, `${rows.join('\n')}\n`);
+  const spec = { source: csv, name: 'wide.csv', flags: ['--max-file-size', '8KB', '--chunk-size', '8KB'] };
+  const local = await localSplit(t, spec);
+  assert.ok(local.manifest.parts.some((part) => part.bytes > 8 * 1024), 'no local part passes the limit');
+
+  const target = await s3Target(t);
+  const result = await runSluiceAsync(
+    ['export', '--from', csv, '--to', target.url('wide/wide.csv'), '--progress', 'none', ...spec.flags, ...target.flags],
+    cleanEnv({ ...target.env, SLUICE_STATE_DIR: tempDirFor(t, 'sluice-state-') }));
+  assert.equal(result.code, 0, result.stderr);
+  const manifest = JSON.parse((await target.read('wide/wide.csv.manifest.json')).toString('utf8'));
+  assert.deepEqual(withoutExportId(manifest), withoutExportId(local.manifest));
+  for (const [index, part] of manifest.parts.entries()) {
+    assert.equal(sha256(await target.read(`wide/${part.path}`)), sha256(local.parts[index]), part.path);
+  }
+});
+
 // A FIFO reports no size, so the source's row count is unknown and the first
 // part, whose upload starts before it ends, goes to the key given. When a
 // second part follows, the export fails and leaves no object behind.
