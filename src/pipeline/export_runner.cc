@@ -207,8 +207,8 @@ ExportResult RunPipeline(const ExportOptions& options, const std::string& format
         output.set_batch_origin(BatchOrigin{batch->position_before, chunk, records - skip, skip});
       }
       skip = 0;
+      output.set_expected_rows(ExpectedRows(batch->progress));
       output.write_batch(rows);
-      output.check_cloud_object_size(ExpectedRows(batch->progress));
       records += rows.num_rows();
       ++chunk;
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "sinks/cloud/cloud_sink_factory.h"
 
 namespace sluice {
 
@@ -73,8 +74,8 @@ std::string PartPath(const std::string& destination, size_t part_number) {
 
 std::string ManifestPath(const std::string& destination) { return destination + ".manifest.json"; }
 
-void WriteManifest(const std::string& path, const std::string& export_id,
-                   const std::string& format, const std::vector<OutputFile>& parts) {
+std::string ManifestJson(const std::string& export_id, const std::string& format,
+                         const std::vector<OutputFile>& parts) {
   nlohmann::ordered_json manifest;
   manifest["exportId"] = export_id;
   manifest["format"] = format;
@@ -92,7 +93,19 @@ void WriteManifest(const std::string& path, const std::string& export_id,
   manifest["totalRows"] = total_rows;
   manifest["totalBytes"] = total_bytes;
   manifest["parts"] = std::move(entries);
-  WriteFileAtomically(path, manifest.dump(2) + "\n");
+  return manifest.dump(2) + "\n";
+}
+
+void WriteManifest(const std::string& path, const std::string& export_id,
+                   const std::string& format, const std::vector<OutputFile>& parts) {
+  WriteFileAtomically(path, ManifestJson(export_id, format, parts));
+}
+
+void UploadManifest(const std::string& url, const std::string& export_id, const std::string& format,
+                    const std::vector<OutputFile>& parts, const ExportOptions& options) {
+  std::unique_ptr<MultipartSink> sink = MakeCloudSink(url, options);
+  sink->write(ManifestJson(export_id, format, parts));
+  sink->commit();
 }
 
 }  // namespace sluice

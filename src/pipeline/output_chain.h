@@ -115,6 +115,13 @@ class OutputChain {
   // before the first batch is encoded. Does nothing without a new container.
   void wait_for_keys();
 
+  // For a cloud destination, calls `resolver` when the upload starts and
+  // uploads to the URL it returns (see MultipartSink::set_object_resolver).
+  // Otherwise does nothing. REQUIRES: nothing written yet.
+  void set_upload_resolver(std::function<std::string()> resolver) {
+    if (upload_ != nullptr) upload_->set_object_resolver(std::move(resolver));
+  }
+
   // Ends the compression frame so output can restart here.
   void end_frame();
 

@@ -58,11 +58,15 @@ void RequireResumable(const ExportRecord& record) {
 }
 
 // Finishes renames that an interruption cut short and returns the committed
-// parts in order, or nullopt when one of them is missing or damaged.
+// parts in order, or nullopt when one of them is missing or damaged. A cloud
+// part is recorded only once its object exists, and is not checked again.
 std::optional<std::vector<OutputFile>> SettleParts(JobStore& store, const std::string& id) {
   std::vector<OutputFile> committed;
   for (const PartRecord& part : store.parts(id)) {
-    if (part.status == PartStatus::kCompleting) {
+    bool object = IsCloudDestination(part.path);
+    if (object && part.status != PartStatus::kOpen) {
+      if (part.status == PartStatus::kCompleting) store.mark_part_committed(id, part.part);
+    } else if (part.status == PartStatus::kCompleting) {
       if (FileSize(part.temp_path) == part.bytes) {
         if (std::rename(part.temp_path.c_str(), part.path.c_str()) != 0) {
           throw IOError("cannot rename " + part.temp_path + " to " + part.path + " while resuming export " + id);
@@ -101,9 +105,12 @@ std::set<std::string> PartialFiles(const JobStore& store, const std::string& id,
 
 // Publishes an export whose parts were all committed before it was
 // interrupted: the single part under the destination's name, or the manifest.
+// A cloud export's only part already has its final key; it needs a manifest
+// only when it was named as a part (see split_output.h).
 ExportResult Finalize(const ExportOptions& options, const std::string& format, std::vector<OutputFile> parts,
                       JobStore& store) {
-  if (parts.size() == 1) {
+  bool cloud = IsCloudDestination(options.destination);
+  if (parts.size() == 1 && !cloud) {
     if (std::rename(parts[0].path.c_str(), options.destination.c_str()) != 0) {
       throw IOError("cannot rename " + parts[0].path + " to " + options.destination);
     }
@@ -111,9 +118,13 @@ ExportResult Finalize(const ExportOptions& options, const std::string& format, s
   }
   ExportResult result;
   result.export_id = options.export_id;
-  if (parts.size() > 1) {
+  if (parts.size() > 1 || parts[0].path != options.destination) {
     result.manifest_path = ManifestPath(options.destination);
-    WriteManifest(result.manifest_path, options.export_id, format, parts);
+    if (cloud) {
+      UploadManifest(result.manifest_path, options.export_id, format, parts, options);
+    } else {
+      WriteManifest(result.manifest_path, options.export_id, format, parts);
+    }
   }
   for (const OutputFile& part : parts) {
     result.records_exported += part.rows;
@@ -196,12 +207,14 @@ ExportResult FinishCompletingUpload(const ExportOptions& options, const CloudUpl
   return result;
 }
 
-// The export's upload state when it was recorded as completing.
+// The export's upload state when it was recorded as completing the
+// destination object itself, which is then the export's only object. A
+// completing part of a split export is left to the part's own resume.
 std::optional<CloudUploadState> CompletingUpload(const JobStore& store, const std::string& id,
                                                  const ExportOptions& options) {
   if (!IsCloudDestination(options.destination)) return std::nullopt;
   std::optional<CloudUploadState> upload = store.upload_state(id);
-  if (!upload || !upload->completing) return std::nullopt;
+  if (!upload || !upload->completing || upload->object != options.destination) return std::nullopt;
   return upload;
 }
 
@@ -230,13 +243,28 @@ void RejectCompletedUpload(JobStore& store, const std::string& id, const ExportO
                       "not wanted");
 }
 
+// The recorded upload state if it belongs to 1-based part `part` of the
+// export, else an unstarted state for that part. A state of an earlier part
+// describes a finished upload.
+CloudUploadState PartUpload(const JobStore& store, const std::string& id, const ExportOptions& options,
+                            uint64_t part) {
+  std::optional<CloudUploadState> upload = store.upload_state(id);
+  std::string part_object = PartPath(options.destination, part);
+  std::string first_object = part == 1 ? options.destination : part_object;
+  if (upload && (upload->object == first_object || upload->object == part_object)) return *upload;
+  CloudUploadState unstarted;
+  unstarted.object = first_object;
+  return unstarted;
+}
+
 std::string DescribeUpload(const Checkpoint& checkpoint, const ChainResume& chain, uint64_t stored_bytes) {
+  std::string from = "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) + ")";
+  // Only a split export has parts after the first.
+  if (checkpoint.part > 1) from += " of part " + std::to_string(checkpoint.part);
   if (stored_bytes == MultipartSink::kUploadFinished) {
-    return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
-           "), sending nothing, because the provider has already assembled the object";
+    return from + ", sending nothing, because the provider has already assembled the object";
   }
-  return "from chunk " + std::to_string(checkpoint.chunk) + " (row " + std::to_string(checkpoint.records) +
-         "), regenerating the object from byte " + std::to_string(chain.output_offset) + " and keeping the " +
+  return from + ", regenerating the object from byte " + std::to_string(chain.output_offset) + " and keeping the " +
          std::to_string(stored_bytes) + " bytes the provider has stored";
 }
 
@@ -280,7 +308,9 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
   options.allow_changed_source = request.allow_changed_source;
   std::string format = ValidateExportOptions(options);
   // Finishing a completing upload needs no password (see ResumeNeedsPassword).
-  if (options.encryption.mode == EncryptionMode::kSluice && !options.encryption.password.empty()) {
+  bool password_encrypted = options.encryption.mode == EncryptionMode::kSluice ||
+                            (options.encryption.mode == EncryptionMode::kAge && options.encryption.recipients.empty());
+  if (password_encrypted && !options.encryption.password.empty()) {
     std::optional<CloudUploadState> upload = store.upload_state(record.id);
     CheckRecordedPassword(options.encryption.password, upload ? upload->head : std::string(),
                           PartialFiles(store, record.id, /*with_committed=*/true), options.destination);
@@ -327,8 +357,7 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
   SplitResume output;
   std::string from;
   if (cloud && restart_reason.empty()) {
-    CloudUploadState upload = store.upload_state(record.id).value_or(CloudUploadState{});
-    if (upload.object.empty()) upload.object = options.destination;
+    CloudUploadState upload = PartUpload(store, record.id, options, committed->size() + 1);
     uint64_t stored_bytes = CloudStoredBytes(upload, options);
     bool encrypted = options.encryption.mode != EncryptionMode::kNone;
     if (PlanUploadResume(in_part, upload, stored_bytes, encrypted, output)) {

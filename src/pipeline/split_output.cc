@@ -21,6 +21,11 @@ constexpr double kFillTarget = 0.98;
 // with a JSON key per value or six-byte escapes. So far from the limit, no
 // row needs measuring first.
 constexpr double kWidestTextFactor = 64;
+// A cloud export's first part gets a part name when the output is predicted
+// to pass this share of the limit. The row count may be an estimate, and a
+// wrong "split" costs only a one-part manifest, but a wrong "fits" fails the
+// export, hence a share well below 1.
+constexpr double kSplitPredictionShare = 0.75;
 
 // Passes an upload's state to `listener`. A completing state also gets the
 // rows of the part, which a cloud export has only one of; `rows` is read at
@@ -64,9 +69,8 @@ SplitOutput::SplitOutput(const ExportOptions& options, const Schema& schema, std
       // A device or FIFO is written in place, like standard output.
       to_stdout_(options.destination == "-" || IsSpecialFile(options.destination)),
       to_cloud_(IsCloudDestination(options.destination)),
-      // Standard output is one stream and cannot be split; a cloud sink
-      // enforces the maximum size itself.
-      max_bytes_(to_stdout_ || to_cloud_ ? 0 : options.max_file_bytes),
+      // Standard output is one stream and cannot be split.
+      max_bytes_(to_stdout_ ? 0 : options.max_file_bytes),
       slice_(schema) {
   if (resume != nullptr) {
     resume_part(*resume);
@@ -88,9 +92,13 @@ std::string SplitOutput::part_path(size_t number) const {
 
 void SplitOutput::open_part() {
   // The first part is written as part 1 and renamed to the destination
-  // itself if the export turns out to need only one part.
-  std::string path = to_stdout_ || to_cloud_ ? options_.destination : part_path(files_.size() + 1);
+  // itself if the export turns out to need only one part. A cloud part is
+  // named when its upload starts (set_part_object()).
+  uint64_t number = files_.size() + 1;
+  std::string path = part_path(number);
+  if (to_stdout_ || (to_cloud_ && number == 1)) path = options_.destination;
   chain_ = std::make_unique<OutputChain>(path, options_, &memory_, TempTag(export_id_));
+  if (to_cloud_) set_part_object(number);
   if (listener_ != nullptr && to_cloud_) {
     chain_->set_upload_recorder(UploadRecorder(listener_, &part_rows_));
   }
@@ -121,8 +129,16 @@ void SplitOutput::resume_part(const SplitResume& resume) {
     return;
   }
 
-  chain_ = std::make_unique<OutputChain>(part_path(files_.size() + 1), options_, *resume.chain, &memory_);
+  uint64_t number = files_.size() + 1;
+  chain_ = std::make_unique<OutputChain>(part_path(number), options_, *resume.chain, &memory_);
   if (listener_ != nullptr && to_cloud_) chain_->set_upload_recorder(UploadRecorder(listener_, &part_rows_));
+  // An upload that has started keeps its key; an unstarted one is named
+  // when it starts, as in an uninterrupted run.
+  if (to_cloud_ && resume.chain->upload && resume.chain->upload->started()) {
+    part_object_ = resume.chain->upload->object;
+  } else if (to_cloud_) {
+    set_part_object(number);
+  }
   if (files_.empty()) chain_->set_error_path(options_.destination);
   writer_ = MakeFormatWriter(format_, options_, &memory_);
   top_bytes_at_start_ = chain_->top().bytes_written();
@@ -142,6 +158,36 @@ void SplitOutput::resume_part(const SplitResume& resume) {
     empty_part_bytes_ = replay.empty_part_bytes;
     flushed_near_limit_ = replay.flushed_near_limit;
   }
+}
+
+void SplitOutput::set_part_object(uint64_t number) {
+  part_object_.clear();
+  if (number > 1 || max_bytes_ == 0) {
+    part_object_ = part_path(number);
+    return;
+  }
+  chain_->set_upload_resolver([this] {
+    part_object_ = first_object_url();
+    return part_object_;
+  });
+}
+
+std::string SplitOutput::first_object_url() {
+  bool split = closing_before_next_ ? *closing_before_next_ : split_predicted();
+  return split ? PartPath(options_.destination, 1) : options_.destination;
+}
+
+// Predicts whether the export passes the limit from the rows written so far:
+// their bytes per row before the transforms, the transforms' size ratio so
+// far, and the source's expected row count.
+bool SplitOutput::split_predicted() const {
+  uint64_t rows = part_rows_ + writing_rows_;
+  uint64_t writer_bytes = part_writer_bytes();
+  if (expected_rows_ == 0 || rows == 0 || writer_bytes == 0) return false;
+  double ratio = std::min(1.0, static_cast<double>(chain_->file_bytes()) / static_cast<double>(writer_bytes));
+  double per_row = static_cast<double>(part_estimate()) / static_cast<double>(rows);
+  double expected = per_row * static_cast<double>(expected_rows_) * ratio;
+  return expected > kSplitPredictionShare * static_cast<double>(max_bytes_);
 }
 
 uint64_t SplitOutput::part_writer_bytes() const {
@@ -171,6 +217,18 @@ Checkpoint SplitOutput::next_part_start(size_t rows_before) const {
 // Closes the open part. `next_rows_before` is set when another part follows
 // and gives the rows of the current batch that went to the parts before it.
 void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
+  // The first part's upload started under the destination's own key, which
+  // a split export must not use (see split_output.h).
+  if (to_cloud_ && next_rows_before && files_.empty() && part_object_ == options_.destination) {
+    std::string reason = expected_rows_ == 0
+                             ? "the source reports no row count to predict a split from"
+                             : "the source's row count (" + std::to_string(expected_rows_) + ") predicted a smaller output";
+    throw InvalidOption("the export to " + options_.destination + " passed --max-file-size " + FormatSize(max_bytes_) +
+                        " after its upload had started under that key, because " + reason +
+                        "; raise --max-file-size, or export to a local file");
+  }
+  // The writer's last bytes may start the upload, which then names the part.
+  closing_before_next_ = next_rows_before.has_value();
   writer_->finish();
   altered_values_ += writer_->altered_values();
   uint64_t writer_bytes = part_writer_bytes();
@@ -201,7 +259,12 @@ void SplitOutput::close_part(std::optional<size_t> next_rows_before) {
     listener_->part_completing(file, chain_->temp_path(), number, next ? &*next : nullptr);
   });
   chain_->commit();
+  closing_before_next_.reset();
   if (listener_ != nullptr && !to_stdout_ && !to_cloud_) listener_->part_committed(number);
+  if (to_cloud_) {
+    file.path = part_object_;
+    if (listener_ != nullptr) record_cloud_part(file, number, next_rows_before);
+  }
 
   files_.push_back(file);
   committed_paths_.push_back(file.path);
@@ -282,33 +345,41 @@ void SplitOutput::write_batch(const Batch& batch) {
       fit = 1;  // a part contains at least one row, however wide
     }
     size_t end = std::min(rows, begin + fit);
+    writing_rows_ = end - begin;
     if (begin == 0 && end == rows) {
       writer_->write_batch(batch);
     } else {
       slice_.assign_rows(batch, begin, end);
       writer_->write_batch(slice_);
     }
+    writing_rows_ = 0;
     part_rows_ += end - begin;
     begin = end;
   }
 }
 
-void SplitOutput::check_cloud_object_size(uint64_t expected_rows) const {
-  uint64_t limit = options_.max_file_bytes;
-  if (!to_cloud_ || limit == 0 || expected_rows == 0 || part_rows_ == 0) return;
-  std::string compression = ResolveCompression(options_);
-  if (!compression.empty() && compression != "none") return;
-  // The upload starts once a part's worth of bytes has reached the sink.
-  uint64_t written = part_writer_bytes();
-  if (written >= options_.cloud.part_bytes / 2 || writer_->buffered_bytes() > 0) return;
+// Records a cloud part once its object exists: no upload is left to
+// finish, so a resume continues with the next part. Killed before this, a
+// resume regenerates the end of the part and finds its upload finished.
+void SplitOutput::record_cloud_part(const OutputFile& file, uint64_t number, std::optional<size_t> next_rows_before) {
+  std::optional<Checkpoint> next;
+  if (next_rows_before) {
+    next = next_part_start(*next_rows_before);
+    ++next->part;  // the part after the one closing
+  }
+  listener_->part_completing(file, "", number, next ? &*next : nullptr);
+  listener_->part_committed(number);
 
-  double expected = static_cast<double>(written) / static_cast<double>(part_rows_) * static_cast<double>(expected_rows);
-  // The row count may be an estimate from the input's size, hence the margin.
-  if (expected <= static_cast<double>(limit) * 1.1) return;
-  throw InvalidOption("the export to " + options_.destination + " would be about " +
-                      FormatSize(static_cast<uint64_t>(expected)) + ", more than --max-file-size " +
-                      FormatSize(limit) + ", and a cloud destination is written as one object, never split " +
-                      "into parts: raise --max-file-size, compress the output, or export to a local file");
+  // The part's upload is finished, so the recorded state names no upload
+  // for a cancel to abort. An encrypted part's container header is kept, so
+  // a resume checks its password against it before it writes the next part.
+  CloudUploadState finished;
+  if (std::optional<CloudUploadState> state = chain_->upload_state()) {
+    finished.provider = state->provider;
+    finished.object = state->object;
+    finished.head = state->head;
+  }
+  listener_->upload_changed(finished);
 }
 
 bool SplitOutput::checkpoint(Checkpoint& checkpoint, bool durable) {
@@ -340,7 +411,13 @@ bool SplitOutput::checkpoint(Checkpoint& checkpoint, bool durable) {
 
 void SplitOutput::finish() {
   close_part(std::nullopt);
-  if (to_stdout_ || to_cloud_) return;
+  if (to_stdout_) return;
+  if (to_cloud_) {
+    if (files_.size() == 1 && files_[0].path == options_.destination) return;
+    manifest_path_ = ManifestPath(options_.destination);
+    UploadManifest(manifest_path_, export_id_, format_, files_, options_);
+    return;
+  }
 
   if (files_.size() == 1) {
     if (files_[0].path != options_.destination &&
@@ -362,7 +439,9 @@ void SplitOutput::abort(bool keep_partial) noexcept {
   }
   writer_.reset();
   chain_.reset();
-  if (!keep_partial) {
+  // NOTE: the objects of committed cloud parts stay in the bucket, because
+  // the cloud sinks have no delete request.
+  if (!keep_partial && !to_cloud_) {
     for (const std::string& path : committed_paths_) std::remove(path.c_str());
   }
   committed_paths_.clear();

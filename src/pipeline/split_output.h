@@ -6,6 +6,17 @@
 // A single-part export is published under the destination's own name; a
 // split one as DEST.part-00001.ext, ... plus a manifest written last.
 //
+// A cloud destination (s3://, azure://, gs://) is split the same way, each
+// part its own upload, and the manifest is uploaded last. An object cannot
+// be renamed, so the first part's key is fixed when its upload starts:
+// - when the part ends before its first upload part fills, the key follows
+//   from whether another part comes, as for a local file;
+// - otherwise the key is predicted from the source's expected row count
+//   (see set_expected_rows()). When a second part follows a first part
+//   predicted to be the only one, the export fails. When a first part
+//   predicted to be split is the only one, it is published as
+//   DEST.part-00001.ext with a manifest.
+//
 // Checkpoints: checkpoint() ends the compression frame and, when durable,
 // fsyncs the part, so an export can be continued from that point (see
 // resume.h). A PartListener receives the start and completion of each part,
@@ -76,15 +87,10 @@ class SplitOutput {
 
   void write_batch(const Batch& batch);
 
-  // For an s3://, azure:// or gs:// destination, which is written as one
-  // object: throws InvalidOption naming --max-file-size when `expected_rows`
-  // (the source's row count, exact or estimated) at the bytes per row
-  // measured so far would pass the limit. Checks only before the first
-  // upload part fills, so no upload has started. An uncompressed text
-  // format is measured as written; Parquet, XLSX and compressed output
-  // reach the sink late or shrink, so they are left to the upload's own
-  // limit check.
-  void check_cloud_object_size(uint64_t expected_rows) const;
+  // Sets the source's row count, exact or estimated, or 0 when unknown.
+  // A cloud export whose first part starts uploading before it ends names
+  // that part by the output size these rows predict.
+  void set_expected_rows(uint64_t rows) { expected_rows_ = rows; }
 
   // With `keep` set, a failed write or abort(true) leaves the open part's
   // temporary file in place for a resume.
@@ -122,6 +128,11 @@ class SplitOutput {
   // Expected bytes of the open part, before the transforms, were it finished now.
   uint64_t part_estimate() const;
   std::string part_path(size_t number) const;
+  // The URL of a cloud export's first part, when its upload starts.
+  std::string first_object_url();
+  bool split_predicted() const;
+  void set_part_object(uint64_t number);
+  void record_cloud_part(const OutputFile& file, uint64_t number, std::optional<size_t> next_rows_before);
 
   const ExportOptions& options_;
   const Schema& schema_;
@@ -130,7 +141,7 @@ class SplitOutput {
   MemoryGovernor& memory_;
   PartListener* listener_;
   bool to_stdout_;
-  bool to_cloud_;                   // s3://, azure:// or gs://: one object, never renamed
+  bool to_cloud_;                   // s3://, azure:// or gs://: objects are never renamed
   uint64_t max_bytes_;
 
   std::unique_ptr<FormatWriter> writer_;
@@ -143,6 +154,13 @@ class SplitOutput {
   bool keys_ready_ = false;          // the part's chain has its encryption keys (OutputChain::wait_for_keys)
   bool flushed_near_limit_ = false;  // the writer's buffer was written out once as the part filled up
   BatchOrigin origin_;
+  uint64_t expected_rows_ = 0;
+  uint64_t writing_rows_ = 0;       // rows of the write_batch() call in progress
+  // The object URL of the open cloud part; empty while the first part's
+  // key is not yet chosen.
+  std::string part_object_;
+  // Set while the open part closes: whether another part follows it.
+  std::optional<bool> closing_before_next_;
 
   // Output bytes per row before the transforms, and the transforms' size
   // ratio, learned from the rows written so far. They predict where a part fills up.

@@ -82,13 +82,16 @@ test('s3 missing bucket error names object', { skip }, async (t) => {
   assert.doesNotMatch(result.stderr, /Signature=|AWS4-HMAC/);
 });
 
-test('s3 output past max file size fails', { skip }, async (t) => {
+test('s3 output past max file size is split', { skip }, async (t) => {
   const s3 = await startS3(t);
   const result = await runSluiceAsync(
     ['export', '--from', 'gen:rows=20000', '--to', 's3://bucket/big.csv', '--s3-endpoint', s3.url,
       '--max-file-size', '1MB', '--progress', 'none'],
     cleanEnv(s3.env));
-  assert.equal(result.code, 2, result.stderr);
-  assert.match(result.stderr, /cloud uploads are not split into parts, so raise --max-file-size/);
+  assert.equal(result.code, 0, result.stderr);
   assert.equal(fs.existsSync(s3.objectPath('big.csv')), false);
+  assert.ok(fs.existsSync(s3.objectPath('big.part-00001.csv')));
+  const manifest = JSON.parse(fs.readFileSync(s3.objectPath('big.csv.manifest.json'), 'utf8'));
+  assert.ok(manifest.parts.length >= 2, `expected several parts, got ${manifest.parts.length}`);
+  assert.equal(manifest.totalRows, 20000);
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import { cleanEnv, runSluiceAsync, startS3 } from './cloud_servers.mjs';
-import { EXIT, SKIP_WITHOUT_BINARY, exportOk, query, sqlString, tempDir } from './helpers.mjs';
+import { SKIP_WITHOUT_BINARY, exportOk, query, sqlString, tempDir } from './helpers.mjs';
 
 const KIB = 1024;
 
@@ -125,18 +125,6 @@ describe('split output', { skip: SKIP_WITHOUT_BINARY }, () => {
       );
     });
   }
-
-  test('cloud export larger than the limit fails before uploading', async (t) => {
-    const s3 = await startS3(t);
-    const result = await runSluiceAsync(
-      ['export', '--from', 'gen:rows=200000', '--to', 's3://bucket/big.csv', '--s3-endpoint', s3.url,
-        '--max-file-size', '4MB', '--chunk-size', '64KB', '--progress', 'none'],
-      cleanEnv(s3.env));
-    assert.equal(result.code, EXIT.usage, result.stderr);
-    assert.match(result.stderr, /--max-file-size/);
-    assert.match(result.stderr, /never split/);
-    assert.equal(fs.existsSync(s3.objectPath('big.csv')), false);
-  });
 
   test('cloud export under the limit is one object', async (t) => {
     const s3 = await startS3(t);

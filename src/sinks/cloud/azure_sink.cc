@@ -60,12 +60,17 @@ AzureSink::AzureSink(const CloudDestination& destination, const CloudOptions& op
     : MultipartSink(kProvider, destination.url, options, max_object_bytes, AzureLimits()),
       destination_(destination),
       credentials_(LoadAzureCredentials(destination.account)) {
+  set_key(destination_.key);
+}
+
+AzureSink::~AzureSink() { abort(); }
+
+void AzureSink::set_key(const std::string& key) {
+  destination_.key = key;
   std::string relative = "/" + UriEncode(destination_.bucket, false) + "/" + UriEncode(destination_.key, true);
   blob_path_ = EndpointPath(credentials_.blob_endpoint) + relative;
   blob_url_ = credentials_.blob_endpoint + relative;
 }
-
-AzureSink::~AzureSink() { abort(); }
 
 std::string AzureSink::BlockId(const std::string& prefix, uint64_t number) {
   char text[24];

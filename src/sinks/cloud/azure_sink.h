@@ -52,6 +52,7 @@ class AzureSink : public MultipartSink {
   // Block ids are a function of the prefix and the block number, so the
   // recorded ones are the ids the committed block list will name.
   uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) override;
+  void set_key(const std::string& key) override;
   // Reads the committed block list (Get Block List) and compares it with
   // the recorded blocks' ids and sizes.
   bool upload_completed(const CloudUploadState& state) override;

@@ -1,5 +1,7 @@
 #include "sinks/cloud/cloud_sink_factory.h"
 
+#include <limits>
+
 #include "sinks/cloud/azure_sink.h"
 #include "sinks/cloud/gcs_sink.h"
 #include "sinks/cloud/s3_sink.h"
@@ -8,13 +10,16 @@ namespace sluice {
 
 std::unique_ptr<MultipartSink> MakeCloudSink(const std::string& destination, const ExportOptions& options) {
   CloudDestination parsed = ParseCloudDestination(destination);
+  // The export splits its output at --max-file-size before it reaches the
+  // sink, and a part may pass that limit by one row, as a local part may.
+  constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
   switch (parsed.provider) {
     case CloudProvider::kS3:
-      return std::make_unique<S3Sink>(parsed, options.cloud, options.max_file_bytes);
+      return std::make_unique<S3Sink>(parsed, options.cloud, kNoLimit);
     case CloudProvider::kAzure:
-      return std::make_unique<AzureSink>(parsed, options.cloud, options.max_file_bytes);
+      return std::make_unique<AzureSink>(parsed, options.cloud, kNoLimit);
     case CloudProvider::kGcs:
-      return std::make_unique<GcsSink>(parsed, options.cloud, options.max_file_bytes);
+      return std::make_unique<GcsSink>(parsed, options.cloud, kNoLimit);
   }
   return nullptr;
 }

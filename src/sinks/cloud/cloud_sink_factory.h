@@ -14,8 +14,8 @@ namespace sluice {
 
 // Returns the S3, Azure or GCS sink for `destination`. Resolves credentials
 // and settings now, so a missing credential fails before any row is read.
-// Cloud uploads are never split into parts: the sink fails once the output
-// passes options.max_file_bytes.
+// The sink sets no size limit of its own: SplitOutput starts a new object
+// (a part) where a local export starts a new file.
 std::unique_ptr<MultipartSink> MakeCloudSink(const std::string& destination, const ExportOptions& options);
 
 // Returns how many bytes of the unfinished upload `state` describes the

@@ -47,6 +47,8 @@ GcsSink::GcsSink(const CloudDestination& destination, const CloudOptions& option
 
 GcsSink::~GcsSink() { abort(); }
 
+void GcsSink::set_key(const std::string& key) { destination_.key = key; }
+
 uint64_t GcsSink::PersistedBytes(const HttpResponse& response) {
   std::string range = response.header("range");
   size_t dash = range.find('-');

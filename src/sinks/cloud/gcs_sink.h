@@ -41,6 +41,7 @@ class GcsSink : public MultipartSink {
   void describe_upload(CloudUploadState& state) const override;
   // Asks the session how many bytes it has stored (PUT "Content-Range: bytes */*").
   uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) override;
+  void set_key(const std::string& key) override;
 
   HttpRequest chunk_request(std::string_view body, uint64_t first, uint64_t total_or_zero,
                             bool last) const;

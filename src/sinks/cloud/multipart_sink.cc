@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/size.h"
+#include "sinks/cloud/cloud_destination.h"
 
 namespace sluice {
 
@@ -56,12 +57,30 @@ void MultipartSink::check_open() const {
   if (closed_) throw Error(ErrorKind::kInternal, provider_ + " sink used after commit or abort");
 }
 
+void MultipartSink::set_key(const std::string& key) {
+  throw Error(ErrorKind::kInternal, provider_ + " sink cannot write to another key (" + key + ")");
+}
+
+void MultipartSink::resolve_object() {
+  if (!object_resolver_) return;
+  std::string url = object_resolver_();
+  object_resolver_ = nullptr;
+  if (url == object_) return;
+  CloudDestination current = ParseCloudDestination(object_);
+  CloudDestination resolved = ParseCloudDestination(url);
+  if (resolved.provider != current.provider || resolved.account != current.account ||
+      resolved.bucket != current.bucket) {
+    throw Error(ErrorKind::kInternal, "the object " + url + " is not in the bucket of " + object_);
+  }
+  set_key(resolved.key);
+  object_ = url;
+}
+
 void MultipartSink::write(std::string_view data) {
   check_open();
   if (bytes_written_ + data.size() > max_object_bytes_) {
-    throw InvalidOption("the upload to " + object_ + " passed --max-file-size (" +
-                        FormatSize(max_object_bytes_) +
-                        "); cloud uploads are not split into parts, so raise --max-file-size");
+    throw InvalidOption("the upload to " + object_ + " passed its maximum object size (" +
+                        FormatSize(max_object_bytes_) + "); export to a local file");
   }
   if (head_.size() < head_bytes_ && bytes_written_ == head_.size()) {
     head_.append(data.substr(0, head_bytes_ - head_.size()));
@@ -116,6 +135,7 @@ void MultipartSink::start_uploader() {
 
 void MultipartSink::submit_buffer(bool last) {
   if (!started_) {
+    resolve_object();
     start_upload();
     start_uploader();
     // Recorded for a resume or cancel after the process dies, but an export
@@ -150,6 +170,7 @@ void MultipartSink::commit() {
   }
   try {
     if (!started_ && limits_.single_request) {
+      resolve_object();
       put_object(buffer_);
     } else {
       if (!buffer_.empty() || limits_.empty_last_part) submit_buffer(true);
@@ -269,7 +290,16 @@ uint64_t MultipartSink::reopen_upload(const CloudUploadState& state) {
     recorded += part.size;
     ++expected_number;
   }
-  return restore_upload(state, recorded);
+  uint64_t stored_bytes = restore_upload(state, recorded);
+  if (!state.completing || stored_bytes == kUploadFinished) return stored_bytes;
+
+  // The state was recorded just before its completing request, which may
+  // have taken effect. Then the object exists and the upload id is gone.
+  // The S3 check compares the object's size with total_bytes().
+  bytes_written_ = state.object_bytes;
+  bool completed = upload_completed(state);
+  bytes_written_ = 0;
+  return completed ? kUploadFinished : stored_bytes;
 }
 
 void MultipartSink::resume_upload(const CloudUploadState& state, uint64_t offset) {

@@ -75,8 +75,11 @@ class MultipartSink : public ByteSink {
   // Re-opens the upload that `state` describes and returns how many bytes
   // from offset 0 the provider has stored: the recorded parts that are
   // contiguous and sized as PartSize() gives, or for GCS the offset the
-  // session reports. Returns 0 for a state with no upload. Throws IOError
-  // when the provider cannot be reached or no longer has the upload.
+  // session reports. Returns kUploadFinished when the provider has already
+  // assembled the object: the GCS session reports it finished, or `state`
+  // is completing and upload_completed() confirms it. Returns 0 for a state
+  // with no upload. Throws IOError when the provider cannot be reached or
+  // no longer has the upload.
   // REQUIRES: called before the first write().
   uint64_t reopen_upload(const CloudUploadState& state);
 
@@ -130,9 +133,17 @@ class MultipartSink : public ByteSink {
   // REQUIRES: state.completing; called instead of any write().
   bool recorded_upload_completed(const CloudUploadState& state);
 
+  // Sets a function that returns the object's URL at the moment the upload
+  // starts: before the first part is sent, or before the single request of
+  // an output smaller than one part. Until then no key is fixed, so a split
+  // export can name its first part by what it has written by then. The URL
+  // may differ from the one the sink was made for only in the key.
+  // REQUIRES: called before the first write().
+  void set_object_resolver(std::function<std::string()> resolver) { object_resolver_ = std::move(resolver); }
+
  protected:
-  // `provider` and `object` name the upload in messages; max_object_bytes is
-  // the export's --max-file-size, which a cloud upload does not split at.
+  // `provider` and `object` name the upload in messages. A write() that
+  // takes the object past max_object_bytes fails.
   MultipartSink(std::string provider, std::string object, const CloudOptions& options,
                 uint64_t max_object_bytes, const PartLimits& limits);
 
@@ -157,6 +168,9 @@ class MultipartSink : public ByteSink {
   // `state` (completing set, ids restored) gives, so the completing request
   // was already carried out. Returns false when the query fails.
   virtual bool upload_completed(const CloudUploadState& state) { (void)state; return false; }
+  // Points the upload at `key` in the same bucket or container. Called only
+  // before start_upload() or put_object().
+  virtual void set_key(const std::string& key);
 
   const std::string& provider() const { return provider_; }
   const std::string& object() const { return object_; }
@@ -172,6 +186,8 @@ class MultipartSink : public ByteSink {
   void start_uploader();
   void reserve_buffer(uint64_t part_size);
   void check_open() const;
+  // Calls the object resolver, if any, and points the upload at the URL it returns.
+  void resolve_object();
   // The state for the completing request: every part of `results` (the
   // tags in part order), with the last part's real size.
   CloudUploadState completing_state(const std::vector<std::string>& results);
@@ -195,6 +211,7 @@ class MultipartSink : public ByteSink {
   bool keep_upload_ = false;
   bool finished_ = false;       // resumed after the provider assembled the object
   std::function<void(const CloudUploadState&)> state_hook_;
+  std::function<std::string()> object_resolver_;  // see set_object_resolver()
   size_t head_bytes_ = 0;       // see record_head()
   std::string head_;            // the object's first head_bytes_ bytes, once written
   bool completing_ = false;     // the completing state was handed to state_hook_

@@ -88,6 +88,8 @@ S3Sink::S3Sink(const CloudDestination& destination, const CloudOptions& options,
 
 S3Sink::~S3Sink() { abort(); }
 
+void S3Sink::set_key(const std::string& key) { destination_.key = key; }
+
 std::string S3Sink::ObjectUrl(const std::string& endpoint, const std::string& bucket,
                               const std::string& key, bool path_style, const std::string& query) {
   std::string path = "/" + UriEncode(key, true);

@@ -45,6 +45,7 @@ class S3Sink : public MultipartSink {
   void abort_upload() noexcept override;
   void describe_upload(CloudUploadState& state) const override;
   uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) override;
+  void set_key(const std::string& key) override;
   bool upload_completed(const CloudUploadState& state) override;
 
   HttpRequest make_request(const std::string& method, const std::string& query,

@@ -193,6 +193,31 @@ TEST(MultipartRecording, CompletedCheckNeedsCompletingState) {
   EXPECT_THROW(sink.recorded_upload_completed(state), Error);
 }
 
+TEST(MultipartRecording, ReopenFindsAssembledObject) {
+  FakeSink sink;
+  sink.assembled = true;
+  EXPECT_EQ(sink.reopen_upload(CompletingState()), MultipartSink::kUploadFinished);
+  EXPECT_EQ(sink.completed_queries, 1);
+}
+
+TEST(MultipartRecording, ReopenUnassembledKeepsFullParts) {
+  FakeSink sink;
+  // Part 2 is shorter than a part, so only part 1 counts as stored.
+  EXPECT_EQ(sink.reopen_upload(CompletingState()), kPartBytes);
+  EXPECT_EQ(sink.completed_queries, 1);
+}
+
+TEST(MultipartRecording, ResumeOfAssembledObjectSendsNothing) {
+  FakeSink sink;
+  sink.assembled = true;
+  CloudUploadState state = CompletingState();
+  sink.resume_upload(state, kPartBytes);
+  sink.write(std::string(30, 'x'));
+  sink.commit();
+  EXPECT_EQ(sink.completions, 0);
+  EXPECT_EQ(sink.aborts, 0);
+}
+
 TEST(MultipartRecording, HeadKeepsFirstBytes) {
   FakeSink sink;
   sink.record_head(80);
