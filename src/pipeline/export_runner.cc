@@ -14,6 +14,7 @@
 #include "pipeline/progress_tracker.h"
 #include "sluice/memory_governor.h"
 #include "sinks/cloud/cloud_destination.h"
+#include "sinks/special_file_sink.h"
 #include "transforms/transform_chain.h"
 
 namespace sluice {
@@ -104,6 +105,30 @@ void CheckDestinationDirectory(const std::string& destination) {
   }
 }
 
+// Starts the output, or continues it from start.output. Opening a FIFO
+// destination waits for a reader, and `cancel` stops that wait: the sink is
+// built deep inside SplitOutput, so the token reaches it through a
+// FifoOpenCancellation scope. A cancellation is recorded in `store`. Other
+// errors leave the record as it is, so that a resume rejected for a wrong
+// password can be run again.
+SplitOutput OpenOutput(const ExportOptions& options, const Schema& schema, const std::string& format,
+                       MemoryGovernor& memory, PartListener* listener, const RunStart& start,
+                       const CancellationToken* cancel, JobStore* store) {
+  FifoOpenCancellation fifo_open_cancellation(cancel);
+  try {
+    return SplitOutput(options, schema, format, options.export_id, memory, listener, start.output);
+  } catch (const Error& error) {
+    if (error.kind() == ErrorKind::kCancelled && store != nullptr) {
+      try {
+        store->set_state(options.export_id, ExportState::kCancelled, error.what());
+      } catch (const Error&) {
+        // The cancellation is the error to report.
+      }
+    }
+    throw;
+  }
+}
+
 }  // namespace
 
 std::string ValidateExportOptions(const ExportOptions& options) {
@@ -172,7 +197,8 @@ ExportResult RunPipeline(const ExportOptions& options, const std::string& format
   const Schema& schema = source.schema();
   std::optional<StorePartListener> listener;
   if (checkpoints_recorded) listener.emplace(*store, id);
-  SplitOutput output(options, schema, format, id, memory, listener ? &*listener : nullptr, start.output);
+  SplitOutput output = OpenOutput(options, schema, format, memory, listener ? &*listener : nullptr, start,
+                                  cancel, store);
   output.keep_partial_files(checkpoints_recorded);
   ProgressTracker tracker(id, options.chunk_bytes);
   uint64_t interval = CheckpointIntervalChunks(options);

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "core/error.h"
 #include "sinks/file_sink.h"
@@ -18,12 +20,66 @@ bool IsSpecialFile(const std::string& path) {
   return !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
 }
 
-SpecialFileSink::SpecialFileSink(std::string path) : path_(std::move(path)) {
+namespace {
+
+thread_local const CancellationToken* t_fifo_open_cancel = nullptr;
+
+// How often a FIFO open without a reader is retried. It bounds how long a
+// cancellation takes to stop the wait.
+constexpr std::chrono::milliseconds kFifoPollInterval{20};
+
+bool IsFifo(const std::string& path) {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0 && S_ISFIFO(info.st_mode);
+}
+
+}  // namespace
+
+FifoOpenCancellation::FifoOpenCancellation(const CancellationToken* cancel) : previous_(t_fifo_open_cancel) {
+  t_fifo_open_cancel = cancel;
+}
+
+FifoOpenCancellation::~FifoOpenCancellation() { t_fifo_open_cancel = previous_; }
+
+SpecialFileSink::SpecialFileSink(std::string path, const CancellationToken* cancel) : path_(std::move(path)) {
+  if (cancel == nullptr) cancel = t_fifo_open_cancel;
+  if (cancel != nullptr && IsFifo(path_)) {
+    open_fifo_when_read(*cancel);
+    return;
+  }
+
   // No O_CREAT or O_TRUNC: the node already exists and is written in place.
   do {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
   } while (fd_ < 0 && errno == EINTR);
   if (fd_ < 0) throw IOError(WriteErrorMessage(path_, errno));
+}
+
+// A blocking open(2) of a FIFO waits for a reader, and the kernel restarts
+// it after a signal handler installed with SA_RESTART returns (glibc's
+// signal() sets that flag), so it would never see a cancellation.
+// With O_NONBLOCK the open fails with ENXIO while there is no reader, and
+// the loop retries it, checking `cancel` in between.
+void SpecialFileSink::open_fifo_when_read(const CancellationToken& cancel) {
+  for (;;) {
+    if (cancel.cancelled()) {
+      throw Error(ErrorKind::kCancelled, "export cancelled while waiting for a reader of the FIFO " + path_ +
+                                             "; nothing was written");
+    }
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd_ >= 0) break;
+    if (errno != ENXIO && errno != EINTR) throw IOError(WriteErrorMessage(path_, errno));
+    std::this_thread::sleep_for(kFifoPollInterval);
+  }
+
+  // FdWriteBuffer treats EAGAIN as an error, so writes must block while the
+  // pipe is full.
+  int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+    int error_number = errno;
+    close_descriptor();
+    throw IOError(WriteErrorMessage(path_, error_number));
+  }
 }
 
 SpecialFileSink::~SpecialFileSink() { close_descriptor(); }

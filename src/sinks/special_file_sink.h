@@ -15,14 +15,18 @@
 
 #include "sinks/byte_sink.h"
 #include "sinks/fd_write_buffer.h"
+#include "sluice/sluice.h"
 
 namespace sluice {
 
 class SpecialFileSink : public ByteSink {
  public:
   // Opens `path` for writing without creating or truncating it. Opening a
-  // FIFO blocks until a reader opens it. Throws IOError naming `path`.
-  explicit SpecialFileSink(std::string path);
+  // FIFO waits until a reader opens it. With a cancellation token, `cancel`
+  // or else the one a FifoOpenCancellation set on this thread, the wait
+  // polls every 20 ms and throws ErrorKind::kCancelled once the token is
+  // cancelled. Without one, open(2) blocks. Throws IOError naming `path`.
+  explicit SpecialFileSink(std::string path, const CancellationToken* cancel = nullptr);
   ~SpecialFileSink() override;
 
   SpecialFileSink(const SpecialFileSink&) = delete;
@@ -37,6 +41,7 @@ class SpecialFileSink : public ByteSink {
   uint64_t bytes_written() const override { return bytes_written_; }
 
  private:
+  void open_fifo_when_read(const CancellationToken& cancel);
   [[noreturn]] void fail(int error_number);
   void close_descriptor() noexcept;
 
@@ -44,6 +49,22 @@ class SpecialFileSink : public ByteSink {
   int fd_ = -1;
   FdWriteBuffer buffer_;
   uint64_t bytes_written_ = 0;
+};
+
+// Sets the cancellation token of the SpecialFileSinks constructed on this
+// thread while it lives, for callers that build the sink several layers
+// below the code that holds the token. Scopes nest, and a null token means
+// none.
+class FifoOpenCancellation {
+ public:
+  explicit FifoOpenCancellation(const CancellationToken* cancel);
+  ~FifoOpenCancellation();
+
+  FifoOpenCancellation(const FifoOpenCancellation&) = delete;
+  FifoOpenCancellation& operator=(const FifoOpenCancellation&) = delete;
+
+ private:
+  const CancellationToken* previous_;
 };
 
 // True when `path` names an existing file that is neither a regular file nor

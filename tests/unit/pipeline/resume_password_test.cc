@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "sluice/error.h"
 #include "support/string_sink.h"
+#include "transforms/encryption/age_writer.h"
 #include "transforms/encryption/random_source.h"
 #include "transforms/encryption/sluice_container_writer.h"
 
@@ -27,6 +29,35 @@ std::string Container(const std::string& password) {
   writer.write("id,name\n1,a\n");
   writer.commit();
   return record.bytes;
+}
+
+std::string AgeFile(const AgeRecipients& recipients) {
+  testing::SinkRecord record;
+  RandomSource random(5);
+  AgeWriter writer(std::make_unique<testing::StringSink>(&record), recipients, random);
+  writer.write("id,name\n1,a\n");
+  writer.commit();
+  return record.bytes;
+}
+
+std::string AgePassphraseFile(const std::string& passphrase) {
+  AgeRecipients recipients;
+  recipients.passphrase = passphrase;
+  recipients.scrypt_log_n = 10;  // tests only: cheap on purpose
+  return AgeFile(recipients);
+}
+
+// Length of the age header up to and including the MAC line's newline.
+size_t AgeHeaderBytes(const std::string& file) { return file.find('\n', file.find("\n--- ") + 1) + 1; }
+
+std::string ErrorMessage(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidInput) << error.what();
+    return error.what();
+  }
+  return "";
 }
 
 class ResumePasswordTest : public ::testing::Test {
@@ -71,6 +102,67 @@ TEST_F(ResumePasswordTest, NothingWrittenNothingChecked) {
   std::string plain = File("plain.csv", std::string(200, 'x'));
   EXPECT_NO_THROW(CheckRecordedPassword("any", "", {short_file, missing, plain}, "out.csv"));
   EXPECT_NO_THROW(CheckRecordedPassword("any", "", {}, "out.csv"));
+}
+
+TEST_F(ResumePasswordTest, AgePartChecksPassphrase) {
+  std::string part = File("out.part-00001.csv", AgePassphraseFile("correct-horse"));
+  EXPECT_NO_THROW(CheckRecordedPassword("correct-horse", "", {part}, "out.csv"));
+  std::string message = ErrorMessage([&] { CheckRecordedPassword("battery-staple", "", {part}, "out.csv"); });
+  EXPECT_EQ(message, "wrong password for out.csv");
+}
+
+TEST_F(ResumePasswordTest, AgeHeaderOnlyPartialFileChecked) {
+  std::string age = AgePassphraseFile("correct-horse");
+  std::string partial = File(".out.csv.sluice-tmp-3", age.substr(0, AgeHeaderBytes(age)));
+  EXPECT_NO_THROW(CheckRecordedPassword("correct-horse", "", {partial}, "out.csv"));
+  EXPECT_THROW(CheckRecordedPassword("wrong", "", {partial}, "out.csv"), Error);
+}
+
+TEST_F(ResumePasswordTest, AgeTruncatedHeaderSkipped) {
+  std::string age = AgePassphraseFile("correct-horse");
+  size_t header_bytes = AgeHeaderBytes(age);
+  for (size_t length : {size_t{5}, size_t{19}, size_t{40}, header_bytes - 30, header_bytes - 1}) {
+    std::string partial = File(".out.csv.sluice-tmp-4", age.substr(0, length));
+    EXPECT_NO_THROW(CheckRecordedPassword("wrong", "", {partial}, "out.csv")) << "length " << length;
+  }
+}
+
+TEST_F(ResumePasswordTest, AgeCutHeaderChecksNextFile) {
+  std::string age = AgePassphraseFile("correct-horse");
+  std::string cut = File("a-cut", age.substr(0, AgeHeaderBytes(age) - 1));
+  std::string whole = File("b-whole", age);
+  EXPECT_THROW(CheckRecordedPassword("wrong", "", {cut, whole}, "out.csv"), Error);
+}
+
+TEST_F(ResumePasswordTest, AgeModifiedMacRejected) {
+  std::string tampered = AgePassphraseFile("correct-horse");
+  size_t mac_start = tampered.find("\n--- ") + 5;
+  tampered[mac_start] = tampered[mac_start] == 'A' ? 'B' : 'A';
+  std::string part = File("out.part-00001.csv", tampered);
+  std::string message = ErrorMessage([&] { CheckRecordedPassword("correct-horse", "", {part}, "out.csv"); });
+  EXPECT_NE(message.find("fails its MAC"), std::string::npos) << message;
+}
+
+TEST_F(ResumePasswordTest, AgeMalformedHeaderRejected) {
+  std::string part = File("out.part-00001.csv", "age-encryption.org/v1\n-> scrypt !!\n\n--- x\n");
+  std::string message = ErrorMessage([&] { CheckRecordedPassword("any", "", {part}, "out.csv"); });
+  EXPECT_NE(message.find("out.csv"), std::string::npos) << message;
+}
+
+TEST_F(ResumePasswordTest, AgeX25519NeedsNoPassword) {
+  AgeRecipients recipients;
+  X25519Key identity{};
+  identity[0] = 7;
+  recipients.x25519.push_back(X25519PublicKey(identity));
+  std::string part = File("out.part-00001.csv", AgeFile(recipients));
+  EXPECT_NO_THROW(CheckRecordedPassword("any", "", {part}, "out.csv"));
+}
+
+TEST_F(ResumePasswordTest, AgeUploadHeadChecksPassphrase) {
+  std::string head = AgePassphraseFile("correct-horse").substr(0, 256);
+  EXPECT_NO_THROW(CheckRecordedPassword("correct-horse", head, {}, "s3://bucket/out.csv"));
+  std::string message = ErrorMessage([&] { CheckRecordedPassword("wrong", head, {}, "s3://bucket/out.csv"); });
+  EXPECT_EQ(message, "wrong password for s3://bucket/out.csv");
 }
 
 }  // namespace

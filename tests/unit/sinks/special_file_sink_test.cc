@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -120,8 +122,85 @@ TEST_F(SpecialFileSinkTest, WriteFailureNamesPath) {
   EXPECT_TRUE(S_ISCHR(info.st_mode));
 }
 
+TEST_F(SpecialFileSinkTest, CancelStopsWaitForReader) {
+  std::string fifo = Path("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CancellationToken token;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    token.cancel();
+  });
+
+  auto started = std::chrono::steady_clock::now();
+  try {
+    SpecialFileSink sink(fifo, &token);
+    ADD_FAILURE() << "expected a cancellation";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kCancelled) << error.what();
+    EXPECT_NE(std::string(error.what()).find(fifo), std::string::npos) << error.what();
+  }
+  canceller.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+}
+
+TEST_F(SpecialFileSinkTest, ScopedTokenStopsWaitForReader) {
+  std::string fifo = Path("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CancellationToken token;
+  token.cancel();
+  FifoOpenCancellation scope(&token);
+  try {
+    SpecialFileSink sink(fifo);
+    ADD_FAILURE() << "expected a cancellation";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kCancelled) << error.what();
+  }
+}
+
+TEST_F(SpecialFileSinkTest, ScopeEndRestoresBlockingOpen) {
+  std::string fifo = Path("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CancellationToken token;
+  token.cancel();
+  { FifoOpenCancellation scope(&token); }
+
+  // Without a token the open blocks until the reader below opens the FIFO.
+  std::string received;
+  std::thread reader([&] { received = ReadAll(fifo); });
+  {
+    SpecialFileSink sink(fifo);
+    sink.write("x\n");
+    sink.commit();
+  }
+  reader.join();
+  EXPECT_EQ(received, "x\n");
+}
+
+TEST_F(SpecialFileSinkTest, WaitsForLateReader) {
+  std::string fifo = Path("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CancellationToken token;
+  std::string received;
+  std::thread reader([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    received = ReadAll(fifo);
+  });
+
+  {
+    SpecialFileSink sink(fifo, &token);
+    // The descriptor is back in blocking mode: a write larger than the pipe
+    // buffer (64 KiB on Linux) waits for the reader instead of failing with EAGAIN.
+    sink.write(std::string(2 << 20, 'a'));
+    sink.commit();
+  }
+  reader.join();
+  EXPECT_EQ(received.size(), size_t{2} << 20);
+}
+
 TEST_F(SpecialFileSinkTest, MissingPathRejected) {
   EXPECT_THROW(SpecialFileSink(Path("missing")), Error);
+  CancellationToken token;
+  EXPECT_THROW(SpecialFileSink(Path("missing"), &token), Error);
 }
 
 }  // namespace
