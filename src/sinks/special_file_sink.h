@@ -53,7 +53,7 @@ class SpecialFileSink : public ByteSink {
 
 // Sets the cancellation token of the SpecialFileSinks constructed on this
 // thread while it lives, for callers that build the sink several layers
-// below the code that holds the token. Scopes nest, and a null token means
+// below the code that owns the token. Scopes nest, and a null token means
 // none.
 class FifoOpenCancellation {
  public:
