@@ -20,6 +20,16 @@ namespace sluice {
 
 namespace {
 
+// Returns how many of an upload's first bytes its recorded state keeps, so
+// that a resume can check the password (CheckRecordedPassword): the Sluice
+// container's header, or an age header with one scrypt stanza, which takes
+// about 150 bytes. Age files for X25519 recipients have no password.
+size_t RecordedHeadBytes(const EncryptionOptions& options) {
+  if (options.mode == EncryptionMode::kSluice) return kContainerHeaderBytes;
+  if (options.mode == EncryptionMode::kAge && options.recipients.empty()) return 512;
+  return 0;
+}
+
 // Feeds the first `length` bytes of `path` to `sink`.
 void ReadPrefixInto(const std::string& path, uint64_t length, ByteSink& sink) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -72,8 +82,8 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
   } else if (IsCloudDestination(final_path)) {
     std::unique_ptr<MultipartSink> upload = MakeCloudSink(final_path, options);
     upload->set_memory_governor(memory);
-    // The container header, for a resume to check its password against.
-    if (options.encryption.mode == EncryptionMode::kSluice) upload->record_head(kContainerHeaderBytes);
+    // The header, for a resume to check its password against.
+    upload->record_head(RecordedHeadBytes(options.encryption));
     upload_ = upload.get();
     sink = std::move(upload);
   } else {
@@ -102,7 +112,10 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
 
 OutputChain::OutputChain(const std::string& final_path, const ExportOptions& options,
                          const ChainResume& resume, MemoryGovernor* memory) {
-  if (options.encryption.mode == EncryptionMode::kAge) {
+  // The age file key is not kept, so an age part is continued only from its
+  // first byte: an upload started over within the same multipart upload.
+  age_ = options.encryption.mode == EncryptionMode::kAge;
+  if (age_ && resume.output_offset != 0) {
     throw Error(ErrorKind::kInternal, "an age-encrypted part cannot be continued mid-file");
   }
   reserve_transform_buffers(options, memory);
@@ -111,7 +124,7 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
     // The provider keeps the bytes before output_offset; they are not read back.
     std::unique_ptr<MultipartSink> upload = MakeCloudSink(resume.upload->object, options);
     upload->set_memory_governor(memory);
-    if (options.encryption.mode == EncryptionMode::kSluice) upload->record_head(kContainerHeaderBytes);
+    upload->record_head(RecordedHeadBytes(options.encryption));
     // Until the chain is built, a failure (such as a wrong password) keeps
     // the upload, so the resume can be run again.
     upload->keep_upload(true);

@@ -508,3 +508,40 @@ test('s3 encrypted resume checks password', { skip }, async (t) => {
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(sha256(fs.readFileSync(s3.objectPath('secret.csv'))), local.sha256);
 });
+
+// An age upload keeps its header with the upload state too, so a resume
+// with a wrong passphrase fails before it sends anything. Age output has a
+// random file key, so the object is compared after decryption.
+test('s3 age resume checks passphrase', { skip }, async (t) => {
+  const s3 = await startS3(t);
+  let refusing = true;
+  const proxy = await startFaultProxy({
+    target: s3.url,
+    rules: [{ action: 'status', status: 503, times: 1000,
+      match: (request) => refusing && request.method === 'PUT' && /partNumber=3&/.test(request.query) }],
+  });
+  t.after(() => proxy.close());
+  const source = 'gen:rows=250000&seed=31';
+  const local = await localExport(t, source, 'plain.csv', CHECKPOINT_FLAGS);
+  const stateDir = tempDirFor(t, 'sluice-state-');
+  const env = (password) => cleanEnv({ ...s3.env, SLUICE_STATE_DIR: stateDir, SLUICE_PASSWORD: password });
+  const failed = await runSluiceAsync(
+    ['export', '--from', source, '--to', 's3://bucket/secret.csv.age', '--format', 'csv', '--export-id', 'aged',
+      '--s3-endpoint', proxy.url, '--cloud-part-size', '5MB', '--cloud-retries', '2', '--cloud-concurrency', '1',
+      '--encrypt', 'age', ...CHECKPOINT_FLAGS, '--progress', 'none'], env(PASSWORD));
+  assert.equal(failed.code, EXIT.io, failed.stderr);
+
+  refusing = false;
+  const requestsBeforeResume = proxy.log.length;
+  const wrong = await runSluiceAsync(['resume', 'aged'], env('not-the-password'));
+  assert.equal(wrong.code, EXIT.invalidData, wrong.stderr);
+  assert.match(wrong.stderr, /wrong password/);
+  assert.equal(proxy.log.length, requestsBeforeResume, 'the resume with a wrong password sent requests');
+
+  const resumed = await runSluiceAsync(['resume', 'aged'], env(PASSWORD));
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const decrypted = path.join(tempDirFor(t, 'sluice-decrypted-'), 'plain.csv');
+  const opened = await runSluiceAsync(['decrypt', s3.objectPath('secret.csv.age'), decrypted], env(PASSWORD));
+  assert.equal(opened.code, 0, opened.stderr);
+  assert.equal(sha256(fs.readFileSync(decrypted)), local.sha256);
+});
