@@ -41,6 +41,21 @@ const PASSWORD = 'cloud-resume-password';
 // compression frame.
 const CHECKPOINT_FLAGS = ['--chunk-size', '64KB', '--checkpoint-interval', '512KB'];
 
+// Starts a proxy to the S3 server at `target` that answers HTTP 503 to every
+// upload of part `part` until its acceptAll() is called.
+async function startPartRejectingProxy(t, target, part) {
+  let rejecting = true;
+  const pattern = new RegExp(`partNumber=${part}&`);
+  const proxy = await startFaultProxy({
+    target,
+    rules: [{ action: 'status', status: 503, times: 1000,
+      match: (request) => rejecting && request.method === 'PUT' && pattern.test(request.query) }],
+  });
+  t.after(() => proxy.close());
+  proxy.acceptAll = () => { rejecting = false; };
+  return proxy;
+}
+
 function killDelays(name, durationMs) {
   const random = seededRandom(SEED ^ crypto.createHash('sha256').update(name).digest().readUInt32LE(0));
   return Array.from({ length: KILL_POINTS }, () => Math.round(durationMs * (0.05 + 0.9 * random())));
@@ -177,13 +192,7 @@ test('gcs encrypted zstd upload resumes after kill', { skip }, async (t) => {
 
 test('s3 refused upload resumes', { skip }, async (t) => {
   const s3 = await startS3(t);
-  let refusing = true;
-  const proxy = await startFaultProxy({
-    target: s3.url,
-    rules: [{ action: 'status', status: 503, times: 1000,
-      match: (request) => refusing && request.method === 'PUT' && /partNumber=3&/.test(request.query) }],
-  });
-  t.after(() => proxy.close());
+  const proxy = await startPartRejectingProxy(t, s3.url, 3);
   const source = 'gen:rows=250000&seed=25';
   const local = await localExport(t, source, 'out.csv');
   const stateDir = tempDirFor(t, 'sluice-state-');
@@ -200,7 +209,7 @@ test('s3 refused upload resumes', { skip }, async (t) => {
   assert.equal(proxy.log.filter((entry) => entry.method === 'DELETE').length, 0, 'the upload was aborted');
   assert.equal(fs.existsSync(s3.objectPath('refused.csv')), false);
 
-  refusing = false;
+  proxy.acceptAll();
   const requestsBeforeResume = proxy.log.length;
   const resumed = await runSluiceAsync(['resume', 'refused', '-q'], env);
   assert.equal(resumed.code, 0, resumed.stderr);
@@ -216,11 +225,11 @@ test('s3 refused upload resumes', { skip }, async (t) => {
 
 test('gcs cancel deletes the session', { skip }, async (t) => {
   const target = await gcsTarget(t);
-  let refusing = true;
+  let rejecting = true;
   const proxy = await startFaultProxy({
     target: target.env.STORAGE_EMULATOR_HOST,
     rules: [{ action: 'status', status: 503, times: 1000,
-      match: (request) => refusing && request.method === 'PUT' && /bytes 2097152-/.test(request.headers['content-range'] || '') }],
+      match: (request) => rejecting && request.method === 'PUT' && /bytes 2097152-/.test(request.headers['content-range'] || '') }],
   });
   t.after(() => proxy.close());
   const stateDir = tempDirFor(t, 'sluice-state-');
@@ -233,7 +242,7 @@ test('gcs cancel deletes the session', { skip }, async (t) => {
   assert.equal(sessions.length, 1);
   assert.equal(sessions[0].cancelled, false, 'a refused upload keeps its session');
 
-  refusing = false;
+  rejecting = false;
   const cancelled = await runSluiceAsync(['cancel', 'gone'], env);
   assert.equal(cancelled.code, 0, cancelled.stderr);
   assert.match(cancelled.stderr, /removed the unfinished upload of gs:\/\/bucket\/cancelled\.csv/);
@@ -245,13 +254,7 @@ test('gcs cancel deletes the session', { skip }, async (t) => {
 
 test('s3 cancel aborts the multipart upload', { skip }, async (t) => {
   const s3 = await startS3(t);
-  let refusing = true;
-  const proxy = await startFaultProxy({
-    target: s3.url,
-    rules: [{ action: 'status', status: 503, times: 1000,
-      match: (request) => refusing && request.method === 'PUT' && /partNumber=3&/.test(request.query) }],
-  });
-  t.after(() => proxy.close());
+  const proxy = await startPartRejectingProxy(t, s3.url, 3);
   const stateDir = tempDirFor(t, 'sluice-state-');
   const env = cleanEnv({ ...s3.env, SLUICE_STATE_DIR: stateDir });
   const failed = await runSluiceAsync(
@@ -261,7 +264,7 @@ test('s3 cancel aborts the multipart upload', { skip }, async (t) => {
   const created = proxy.log.find((entry) => entry.method === 'POST' && entry.query === '?uploads=');
   assert.ok(created, 'no CreateMultipartUpload request');
 
-  refusing = false;
+  proxy.acceptAll();
   const cancelled = await runSluiceAsync(['cancel', 'gone'], env);
   assert.equal(cancelled.code, 0, cancelled.stderr);
   // s3rver 3.7 rejects AbortMultipartUpload with 405 and keeps the parts, so
@@ -477,13 +480,7 @@ test('gcs cancel after final chunk keeps object', { skip }, async (t) => {
 // reject a wrong password before it sends anything, as for a local file.
 test('s3 encrypted resume checks password', { skip }, async (t) => {
   const s3 = await startS3(t);
-  let refusing = true;
-  const proxy = await startFaultProxy({
-    target: s3.url,
-    rules: [{ action: 'status', status: 503, times: 1000,
-      match: (request) => refusing && request.method === 'PUT' && /partNumber=3&/.test(request.query) }],
-  });
-  t.after(() => proxy.close());
+  const proxy = await startPartRejectingProxy(t, s3.url, 3);
   const source = 'gen:rows=250000&seed=30';
   const passwordFile = path.join(tempDirFor(t, 'sluice-password-'), 'password');
   fs.writeFileSync(passwordFile, PASSWORD);
@@ -497,7 +494,7 @@ test('s3 encrypted resume checks password', { skip }, async (t) => {
       ...CHECKPOINT_FLAGS, '--progress', 'none'], env(PASSWORD));
   assert.equal(failed.code, EXIT.io, failed.stderr);
 
-  refusing = false;
+  proxy.acceptAll();
   const requestsBeforeResume = proxy.log.length;
   const wrong = await runSluiceAsync(['resume', 'secret'], env('not-the-password'));
   assert.equal(wrong.code, EXIT.invalidData, wrong.stderr);
@@ -514,13 +511,7 @@ test('s3 encrypted resume checks password', { skip }, async (t) => {
 // random file key, so the object is compared after decryption.
 test('s3 age resume checks passphrase', { skip }, async (t) => {
   const s3 = await startS3(t);
-  let refusing = true;
-  const proxy = await startFaultProxy({
-    target: s3.url,
-    rules: [{ action: 'status', status: 503, times: 1000,
-      match: (request) => refusing && request.method === 'PUT' && /partNumber=3&/.test(request.query) }],
-  });
-  t.after(() => proxy.close());
+  const proxy = await startPartRejectingProxy(t, s3.url, 3);
   const source = 'gen:rows=250000&seed=31';
   const local = await localExport(t, source, 'plain.csv', CHECKPOINT_FLAGS);
   const stateDir = tempDirFor(t, 'sluice-state-');
@@ -531,7 +522,7 @@ test('s3 age resume checks passphrase', { skip }, async (t) => {
       '--encrypt', 'age', ...CHECKPOINT_FLAGS, '--progress', 'none'], env(PASSWORD));
   assert.equal(failed.code, EXIT.io, failed.stderr);
 
-  refusing = false;
+  proxy.acceptAll();
   const requestsBeforeResume = proxy.log.length;
   const wrong = await runSluiceAsync(['resume', 'aged'], env('not-the-password'));
   assert.equal(wrong.code, EXIT.invalidData, wrong.stderr);
