@@ -26,7 +26,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, exportOk, hasCommand, listDir, runSluice, tempDir } from './helpers.mjs';
+import {
+  EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, exportOk, hasCommand, listDir, mountSmallDisk, runSluice, tempDir,
+} from './helpers.mjs';
 
 const PASSWORD = 'attack-test-password';
 const SEGMENT_BYTES = 65536;
@@ -524,19 +526,7 @@ describe('full file system', { skip: SKIP_WITHOUT_BINARY || tmpfsSkipReason() },
 
   // Mounts a 20 MB tmpfs in a new directory, unmounted and removed after `t`.
   function smallDisk(t) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-attack-disk-'));
-    const disk = path.join(dir, 'disk');
-    fs.mkdirSync(disk);
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=20m', 'tmpfs', disk]);
-    t.after(() => {
-      if (mounted.status === 0) spawnSync('umount', [disk]);
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    if (mounted.status !== 0) {
-      t.skip(`cannot mount a tmpfs: ${mounted.stderr.toString().trim()}`);
-      return null;
-    }
-    return { dir, disk };
+    return mountSmallDisk(t, 'sluice-attack-disk-', '20m');
   }
 
   for (const [name, [source, ...flags]] of Object.entries(variants)) {

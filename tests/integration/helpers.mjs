@@ -380,3 +380,24 @@ export function seededRandom(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+// Mounts a tmpfs of `size` (as mount(8) reads it, such as "2m") in a new
+// directory named from `prefix`, and unmounts and removes it after `t`; a
+// single cleanup hook, so the tmpfs is unmounted before its directory is
+// removed. Returns { dir, disk }, or null after skipping `t` when the mount
+// fails (it needs root).
+export function mountSmallDisk(t, prefix, size) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const disk = path.join(dir, 'disk');
+  fs.mkdirSync(disk);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', disk]);
+  t.after(() => {
+    if (mounted.status === 0) spawnSync('umount', [disk]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  if (mounted.status !== 0) {
+    t.skip(`cannot mount a tmpfs: ${mounted.stderr.toString().trim()}`);
+    return null;
+  }
+  return { dir, disk };
+}

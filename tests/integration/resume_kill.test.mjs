@@ -35,7 +35,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, VEGA_DIR, exportOk, listDir, query, runSluice, sqlString, tempDir,
+  EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, VEGA_DIR, exportOk, listDir, mountSmallDisk, query, runSluice, sqlString, tempDir,
   seededRandom,
 } from './helpers.mjs';
 
@@ -458,19 +458,9 @@ function tmpfsSkipReason() {
 
 describe('full disk', { skip: SKIP_WITHOUT_BINARY || tmpfsSkipReason() }, () => {
   test('fails, is freed, and resumes', (t) => {
-    // One cleanup hook, so the tmpfs is unmounted before its directory is removed.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-resume-disk-'));
-    const disk = path.join(dir, 'disk');
-    fs.mkdirSync(disk);
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk]);
-    t.after(() => {
-      if (mounted.status === 0) spawnSync('umount', [disk]);
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    if (mounted.status !== 0) {
-      t.skip(`cannot mount a tmpfs: ${mounted.stderr.toString().trim()}`);
-      return;
-    }
+    const mount = mountSmallDisk(t, 'sluice-resume-disk-', '2m');
+    if (mount === null) return;
+    const { dir, disk } = mount;
     const env = environment(path.join(dir, 'state'));
     const args = ['--from', 'gen:rows=30000', ...CHECKPOINT_FLAGS, '-q'];
 
