@@ -17,9 +17,8 @@ namespace {
 
 constexpr int kCreateAttempts = 8;
 
-// Every this many bytes, writeback of what the kernel holds for the file is
-// started (sync_file_range), so a checkpoint's fsync finds little left to
-// write. Without it, each fsync of a 1 GB CSV export waited about 17 ms for
+// Bytes between two starts of the kernel's writeback for the file
+// (sync_file_range), so a checkpoint's fsync finds little left to write. Without it, each fsync of a 1 GB CSV export waited about 17 ms for
 // the 32 MB written since the last one. With it, the export took 0.93x to
 // 0.96x the time (bench/NOTES.md).
 constexpr uint64_t kWritebackStepBytes = 8 << 20;

@@ -382,10 +382,9 @@ export function seededRandom(seed) {
 }
 
 // Mounts a tmpfs of `size` (as mount(8) reads it, such as "2m") in a new
-// directory named from `prefix`, and unmounts and removes it after `t`; a
-// single cleanup hook, so the tmpfs is unmounted before its directory is
-// removed. Returns { dir, disk }, or null after skipping `t` when the mount
-// fails (it needs root).
+// directory named from `prefix`. One cleanup hook unmounts it and then
+// removes the directory after `t`. Returns { dir, disk }, or null after
+// skipping `t` when the mount fails (it needs root).
 export function mountSmallDisk(t, prefix, size) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const disk = path.join(dir, 'disk');
