@@ -15,7 +15,7 @@ uint64_t PeakRssBytes();
 // after a large buffer is freed. Once a large block is freed, glibc serves
 // blocks up to that size (at most 32 MiB, see M_MMAP_THRESHOLD in
 // mallopt(3)) from its heaps and keeps them resident after free(). Without
-// glibc this does nothing.
+// glibc, or under a sanitizer that replaces malloc, this does nothing.
 void ReleaseFreedMemory();
 
 }  // namespace sluice
