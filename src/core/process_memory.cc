@@ -22,11 +22,8 @@ uint64_t CurrentRssBytes() {
   return resident_pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-// A sanitizer replaces malloc, so glibc's heaps hold nothing to return, and
-// calling malloc_trim there is harmful: the first call initializes glibc's
-// malloc and attaches the calling thread to the main arena without counting
-// it. Two pool threads making that first call at once then both detach from
-// the arena at exit, and glibc aborts ("a->attached_threads > 0").
+// Under a sanitizer malloc_trim has nothing to return and is harmful: threads
+// making the first call at once can break glibc's arena count (abort at exit).
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SLUICE_MALLOC_REPLACED 1
 #elif defined(__has_feature)

@@ -1,5 +1,5 @@
-// ReleaseFreedMemory from threads: the first call of a process must not
-// leave glibc's arena bookkeeping broken when several threads make it at once.
+// Tests for the process memory helpers: RSS readings, and ReleaseFreedMemory
+// called for the first time from several threads at once.
 #include "core/process_memory.h"
 
 #include <gtest/gtest.h>
@@ -13,8 +13,8 @@
 namespace sluice {
 namespace {
 
-// In a child process, `threads` threads spin until all are ready and then
-// call ReleaseFreedMemory together; returns the child's wait status.
+// Forks a child in which `threads` threads call ReleaseFreedMemory together,
+// and returns the child's wait status.
 int FirstReleaseFromThreads(int threads) {
   pid_t child = ::fork();
   if (child == 0) {
@@ -36,16 +36,16 @@ int FirstReleaseFromThreads(int threads) {
   return status;
 }
 
-TEST(ProcessMemory, FirstReleaseFromManyThreadsAtOnce) {
-  // The race this guards against (see process_memory.cc) is narrow, so the
-  // child is started many times; each one must exit normally.
+TEST(ProcessMemory, ConcurrentFirstRelease) {
+  // The race in process_memory.cc is narrow, so the child runs many times.
   for (int round = 0; round < 200; ++round) {
     int status = FirstReleaseFromThreads(4);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round << ", wait status " << status;
+    ASSERT_TRUE(WIFEXITED(status)) << "round " << round << ", wait status " << status;
+    ASSERT_EQ(WEXITSTATUS(status), 0) << "round " << round;
   }
 }
 
-TEST(ProcessMemory, RssIsMeasured) {
+TEST(ProcessMemory, RssReadings) {
   uint64_t current = CurrentRssBytes();
   EXPECT_GT(current, 0u);
   EXPECT_GE(PeakRssBytes(), current);  // the peak is read after the current size
