@@ -73,9 +73,8 @@ struct EncryptionOptions {
   std::vector<std::string> recipients;
 
   // scrypt cost for new files: N = 2^scrypt_log_n, memory about 128 * r * N bytes.
-  // The default takes 64 MiB; bench/encryption.sh measured 0.4 s on a shared,
-  // heavily loaded AMD EPYC core.
-  int scrypt_log_n = 16;
+  // The default takes 32 MiB and about 0.1 s (docs/encryption.md lists measurements).
+  int scrypt_log_n = 15;
   uint32_t scrypt_r = 8;
   uint32_t scrypt_p = 1;
 

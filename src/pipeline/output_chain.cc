@@ -176,6 +176,7 @@ OutputChain::OutputChain(const std::string& final_path, const ExportOptions& opt
     if (memory != nullptr) scrypt = memory->reserve(KeyDerivationMemoryBytes(options.encryption), "scrypt key derivation");
     pending_ = WrapWithEncryption(std::move(hashing), options.encryption);
     container_ = dynamic_cast<SluiceContainerWriter*>(pending_.get());
+    if (container_ != nullptr) container_->hold_key_derivation_memory(std::move(scrypt));
   } else {
     pending_ = std::move(hashing);
   }

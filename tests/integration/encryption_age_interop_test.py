@@ -65,6 +65,16 @@ class AgeInterop(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(self.read("out.csv"), self.expected)
 
+    def test_work_factor_in_scrypt_stanza(self):
+        for extra, factor in (((), b"15"), (("--scrypt-work-factor", "16"), b"16")):
+            self.export_age(*extra, password="pw")
+            stanza = next(line for line in self.read("out.age").split(b"\n") if line.startswith(b"-> scrypt "))
+            self.assertEqual(stanza.split(b" ")[-1], factor)
+            command = f"age -d -o {shlex.quote(self.path('out.csv'))} {shlex.quote(self.path('out.age'))}"
+            result = in_terminal(command, "pw\n")
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            self.assertEqual(self.read("out.csv"), self.expected)
+
     def test_age_decrypts_x25519_export(self):
         subprocess.run(["age-keygen", "-o", self.path("key.txt")], check=True, capture_output=True)
         recipient = subprocess.run(["age-keygen", "-y", self.path("key.txt")], check=True,

@@ -185,7 +185,7 @@ describe('encrypted round trip', { skip: SKIP_WITHOUT_BINARY }, () => {
 
   test('parquet under a memory limit', (t) => {
     // Under a 72MB limit the Parquet writer cuts row groups by the free
-    // budget. The container gives back scrypt's 64 MiB before the first rows
+    // budget. The container gives back scrypt's 32 MiB before the first rows
     // are encoded, so the decrypted file has the plain file's row groups.
     const dir = tempDir(t, 'sluice-attack-parquet-memory-');
     roundTrip(dir, 'parquet-limited', 'gen:rows=60000&seed=1', 'parquet', ['--memory-limit', '72MB']);

@@ -122,6 +122,27 @@ class SluiceContainerInterop(unittest.TestCase):
             with self.assertRaises(Exception):
                 decrypt_container(data, b"wrong horse")
 
+    def test_work_factor_stored_in_header(self):
+        expected = self.write_csv(100)
+        for extra, log_n in (((), 15), (("--scrypt-work-factor", "17"), 17)):
+            result = run_sluice("export", "--from", self.path("in.csv"), "--to", self.path("out.csv"),
+                                "--encrypt", "--progress", "none", *extra, env_password="pw")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with open(self.path("out.csv"), "rb") as f:
+                data = f.read()
+            self.assertEqual(data[11], log_n)
+            self.assertEqual(decrypt_container(data, b"pw"), expected)
+        for value in ("9", "21"):
+            result = run_sluice("export", "--from", self.path("in.csv"), "--to", self.path("bad.csv"),
+                                "--encrypt", "--scrypt-work-factor", value, env_password="pw")
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn("--scrypt-work-factor", result.stderr)
+            self.assertFalse(os.path.exists(self.path("bad.csv")))
+        result = run_sluice("export", "--from", self.path("in.csv"), "--to", self.path("bad.csv"),
+                            "--scrypt-work-factor", "16")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("use it with --encrypt", result.stderr)
+
     def test_sluice_decrypts_independent_file(self):
         plaintext = os.urandom(3 * SEGMENT + 123)
         data = encrypt_container(plaintext, b"pw-42", os.urandom(16), os.urandom(7))

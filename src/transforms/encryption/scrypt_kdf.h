@@ -10,7 +10,7 @@ namespace sluice {
 // Cost parameters: N = 2^log_n, r the block size, p the parallelism.
 // scrypt needs about 128 * r * N bytes of memory.
 struct ScryptParams {
-  int log_n = 16;
+  int log_n = 15;  // the default of EncryptionOptions::scrypt_log_n
   uint32_t r = 8;
   uint32_t p = 1;
 };
