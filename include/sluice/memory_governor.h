@@ -8,7 +8,9 @@
 // kind kMemoryLimit, naming the limit, the request and the setting to change.
 //
 // A governor may have a parent (for example one budget for a whole server
-// and one per export); a reservation then counts against both.
+// and one per export); a reservation then counts against both. Exports that
+// share a parent could each hold memory while waiting for more, so before a
+// thread waits on the parent it runs the relief set for it (see set_relief).
 //
 // Thread-safe.
 #pragma once
@@ -17,8 +19,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 
 namespace sluice {
 
@@ -73,6 +78,15 @@ class MemoryGovernor {
   // room, so a writer can adapt (flush earlier, upload fewer parts at once).
   MemoryReservation try_reserve(uint64_t bytes, const std::string& purpose);
 
+  // Sets `relief`, which frees memory the calling thread can give up (a
+  // Parquet writer flushes its open row group), in place of any earlier one.
+  // A reservation of this governor that finds no room in the parent runs it
+  // once, on this thread, before it waits. Without a parent it never runs, so
+  // an export alone keeps its deterministic output.
+  void set_relief(const void* owner, std::function<void()> relief);
+  // Removes the relief if `owner` set the current one.
+  void clear_relief(const void* owner);
+
   uint64_t limit() const { return limit_; }
   uint64_t reserved() const;
   uint64_t peak_reserved() const;
@@ -87,8 +101,13 @@ class MemoryGovernor {
   // The same, waiting at most `grace` for room.
   void acquire(uint64_t bytes, const std::string& purpose, bool wait, uint64_t total,
                std::chrono::milliseconds grace);
-  void release(uint64_t bytes);
-  void release_local(uint64_t bytes);  // this governor only, not the parent
+  void release(uint64_t bytes, const std::string& purpose);
+  void release_local(uint64_t bytes, const std::string& purpose);  // this governor only, not the parent
+  // For the thread that set the relief: takes `bytes` from the parent without
+  // waiting and returns true, or else runs the relief and returns false.
+  bool take_from_parent_or_relieve(uint64_t bytes, const std::string& purpose, uint64_t total);
+  // The three purposes holding the most, such as "input batch 2.0MB, ...".
+  std::string largest_holders_locked() const;
 
   const uint64_t limit_;
   const std::chrono::milliseconds grace_period_;
@@ -101,6 +120,10 @@ class MemoryGovernor {
   uint64_t peak_reserved_ = 0;
   uint64_t next_ticket_ = 0;
   std::deque<uint64_t> queue_;  // tickets of waiting reservations, oldest first
+  std::map<std::string, uint64_t> held_by_purpose_;
+  std::function<void()> relief_;
+  const void* relief_owner_ = nullptr;
+  std::thread::id relief_thread_;
 };
 
 }  // namespace sluice

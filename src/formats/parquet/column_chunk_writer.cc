@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/free_buffer.h"
 #include "formats/parquet/parquet_schema.h"
 #include "formats/parquet/rle_bit_packed.h"
 
@@ -265,8 +266,8 @@ void ColumnChunkWriter::release_memory() {
   definition_levels_ = std::vector<uint8_t>();
   indices_ = std::vector<uint32_t>();
   booleans_ = std::vector<uint32_t>();
-  plain_ = std::string();
-  compressed_ = std::string();
+  FreeBuffer(plain_);
+  FreeBuffer(compressed_);
   dictionary_.release_memory();
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/free_buffer.h"
+
 namespace sluice::parquet {
 
 namespace {
@@ -87,7 +89,7 @@ void DictionaryEncoder::clear() {
 }
 
 void DictionaryEncoder::release_memory() {
-  plain_ = std::string();
+  FreeBuffer(plain_);
   offsets_ = std::vector<uint32_t>();
   hashes_ = std::vector<uint64_t>();
   slots_ = std::vector<uint32_t>();

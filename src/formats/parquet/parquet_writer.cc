@@ -15,6 +15,23 @@ namespace sluice {
 
 namespace {
 
+// Marks a writer call in progress, so the memory relief waits for a safe point.
+class BusyScope {
+ public:
+  explicit BusyScope(bool& busy) : busy_(busy), was_busy_(busy) { busy_ = true; }
+  ~BusyScope() { busy_ = was_busy_; }
+  BusyScope(const BusyScope&) = delete;
+  BusyScope& operator=(const BusyScope&) = delete;
+
+ private:
+  bool& busy_;
+  bool was_busy_;
+};
+
+}  // namespace
+
+namespace {
+
 constexpr std::string_view kMagic = "PAR1";
 // Checkpoint state: this tag, then varints (format version, file offset,
 // total rows, schema fingerprint), then the row groups as a Thrift struct.
@@ -111,7 +128,9 @@ void ParquetWriter::load_state(std::string_view hex_state) {
   restored_ = true;
 }
 
-ParquetWriter::~ParquetWriter() = default;
+ParquetWriter::~ParquetWriter() {
+  if (memory_ != nullptr) memory_->clear_relief(this);
+}
 
 uint64_t ParquetWriter::schema_fingerprint() const {
   // FNV-1a over names and type names, to catch a checkpoint restored against another schema.
@@ -134,6 +153,7 @@ void ParquetWriter::write(std::string_view bytes) {
 }
 
 void ParquetWriter::begin(const Schema& schema, ByteSink& sink) {
+  BusyScope busy(busy_);
   schema_ = schema;
   sink_ = &sink;
 
@@ -178,6 +198,12 @@ void ParquetWriter::set_memory_governor(MemoryGovernor* memory) {
   memory_ = memory;
   reservation_ = memory_ != nullptr ? memory_->reserve(0, "Parquet row group buffers (--row-group-size)")
                                     : MemoryReservation();
+  if (memory_ != nullptr) memory_->set_relief(this, [this] { relieve_memory(); });
+}
+
+void ParquetWriter::relieve_memory() {
+  if (busy_ || sink_ == nullptr) return;
+  flush_for_memory();
 }
 
 void ParquetWriter::reserve_buffers(uint64_t extra) {
@@ -233,6 +259,7 @@ uint64_t ParquetWriter::pending_output_bytes() const {
 }
 
 bool ParquetWriter::flush_buffered() {
+  BusyScope busy(busy_);
   if (rows_in_group_ == 0) return false;
   flush_row_group();
   return true;
@@ -259,11 +286,13 @@ uint64_t ParquetWriter::footer_bytes_without_row_groups() const {
 }
 
 void ParquetWriter::restore(const Schema& schema, ByteSink& sink, const std::string& state) {
+  BusyScope busy(busy_);
   load_state(state);
   begin(schema, sink);
 }
 
 void ParquetWriter::write_batch(const Batch& batch) {
+  BusyScope busy(busy_);
   size_t rows = batch.num_rows();
   size_t begin = 0;
   while (begin < rows) {
@@ -322,6 +351,7 @@ void ParquetWriter::flush_row_group() {
 }
 
 void ParquetWriter::finish() {
+  BusyScope busy(busy_);
   flush_row_group();
   parquet::FileMetaData metadata = footer_without_row_groups();
   metadata.row_groups = std::move(row_groups_);
@@ -338,6 +368,7 @@ void ParquetWriter::finish() {
 }
 
 std::optional<std::string> ParquetWriter::checkpoint_state() {
+  BusyScope busy(busy_);
   flush_row_group();
   std::string state(kStateTag);
   AppendVarint(kStateVersion, state);

@@ -83,6 +83,9 @@ class ParquetWriter : public FormatWriter {
   // Flushes the open row group (if any) and frees the buffers the columns
   // keep between chunks, returning their budget.
   void flush_for_memory();
+  // The governor's relief: flush_for_memory() unless a call of this writer
+  // is under way on this thread (the wait may be inside it).
+  void relieve_memory();
   void write(std::string_view bytes);
   uint64_t memory_bytes() const;
   uint64_t held_bytes() const;  // memory_bytes() plus retained buffer capacity
@@ -108,6 +111,7 @@ class ParquetWriter : public FormatWriter {
   MemoryReservation reservation_;   // covers held_bytes()
   uint64_t last_batch_growth_ = 0;  // memory_bytes() added by the previous batch
   uint64_t memory_flushes_ = 0;
+  bool busy_ = false;               // inside a public call that writes or flushes
   uint64_t row_group_budget_ = 0;   // see begin()
   uint64_t footer_bytes_ = 0;       // encoded footer so far, with slack for the row count
   uint64_t last_group_footer_bytes_ = 0;  // footer entry of the last flushed row group

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/free_buffer.h"
 #include "core/size.h"
 #include "sinks/cloud/cloud_destination.h"
 
@@ -158,7 +159,7 @@ void MultipartSink::submit_buffer(bool last) {
   part_filled_ = 0;
   part.data = std::move(buffer_);
   part.reservation = std::move(buffer_reservation_);
-  buffer_ = std::string();
+  FreeBuffer(buffer_);
   uploader_->submit(std::move(part));
 }
 
@@ -186,7 +187,7 @@ void MultipartSink::commit() {
     throw;
   }
   closed_ = true;
-  buffer_ = std::string();
+  FreeBuffer(buffer_);
   buffer_reservation_.release();
   uploader_.reset();
 }
@@ -209,7 +210,7 @@ void MultipartSink::abort() noexcept {
     }
   }
   uploader_.reset();
-  buffer_ = std::string();
+  FreeBuffer(buffer_);
   buffer_reservation_.release();
 }
 

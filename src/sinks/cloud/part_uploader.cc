@@ -1,5 +1,6 @@
 #include "sinks/cloud/part_uploader.h"
 
+#include "core/free_buffer.h"
 #include "core/process_memory.h"
 
 namespace sluice {
@@ -35,7 +36,7 @@ void PartUploader::run_worker(int stall_timeout_seconds) {
     } catch (...) {
       error = std::current_exception();
     }
-    part.data = std::string();  // release the buffer before waking the producer
+    FreeBuffer(part.data);  // release the buffer before waking the producer
     part.reservation.release();
     ReleaseFreedMemory();
 

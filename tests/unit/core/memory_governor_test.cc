@@ -52,6 +52,19 @@ TEST(MemoryGovernor, BreakerTripsAfterGracePeriod) {
   EXPECT_EQ(governor.reserved(), 900u);
 }
 
+TEST(MemoryGovernor, BreakerMessageNamesHolders) {
+  MemoryGovernor governor(1000, milliseconds(20));
+  MemoryReservation batch = governor.reserve(600, "input batch");
+  MemoryReservation group = governor.reserve(300, "Parquet row group");
+  try {
+    governor.reserve(200, "upload part");
+    FAIL() << "expected the circuit breaker";
+  } catch (const Error& error) {
+    std::string message = error.what();
+    EXPECT_NE(message.find("(input batch 600B, Parquet row group 300B)"), std::string::npos) << message;
+  }
+}
+
 TEST(MemoryGovernor, WaiterProceedsWhenMemoryIsReleased) {
   MemoryGovernor governor(1000, std::chrono::seconds(30));
   MemoryReservation held = governor.reserve(900, "batch");
@@ -141,6 +154,68 @@ TEST(MemoryGovernor, ChildWaitsInParentForItsOwnGrace) {
   }
   EXPECT_EQ(impatient.reserved(), 0u);
   EXPECT_EQ(server.reserved(), 600u);
+}
+
+TEST(MemoryGovernor, ReliefRunsBeforeWaitingOnParent) {
+  // Two exports share 1000 bytes. The first reserves a row group and then
+  // needs an input batch while the second reserves the rest. Without the
+  // relief both would wait until the breaker trips.
+  MemoryGovernor server(1000, std::chrono::hours(1), "the shared budget");
+  MemoryGovernor first(1000, milliseconds(200), "--memory-limit", &server);
+  MemoryGovernor second(1000, milliseconds(200), "--memory-limit", &server);
+  MemoryReservation row_group = first.reserve(600, "row group");
+  MemoryReservation other = second.reserve(400, "another export");
+  int reliefs = 0;
+  first.set_relief(&row_group, [&] {
+    ++reliefs;
+    row_group.release();
+  });
+
+  MemoryReservation batch = first.reserve(300, "input batch");
+  EXPECT_EQ(reliefs, 1);
+  EXPECT_EQ(server.reserved(), 700u);
+  first.clear_relief(&row_group);
+}
+
+TEST(MemoryGovernor, ReliefSkippedWhenParentHasRoom) {
+  MemoryGovernor server(1000, std::chrono::hours(1), "the shared budget");
+  MemoryGovernor child(1000, milliseconds(200), "--memory-limit", &server);
+  int reliefs = 0;
+  child.set_relief(&reliefs, [&] { ++reliefs; });
+  MemoryReservation batch = child.reserve(900, "input batch");
+  EXPECT_EQ(reliefs, 0);
+}
+
+TEST(MemoryGovernor, ReliefOnlyOnItsThread) {
+  MemoryGovernor server(1000, std::chrono::hours(1), "the shared budget");
+  MemoryGovernor child(1000, milliseconds(20), "--memory-limit", &server);
+  MemoryReservation held = server.reserve(900, "another export");
+  std::atomic<int> reliefs{0};
+  child.set_relief(&reliefs, [&] { ++reliefs; });
+  std::thread other([&] { EXPECT_THROW(child.reserve(200, "upload part"), Error); });
+  other.join();
+  EXPECT_EQ(reliefs.load(), 0);
+}
+
+TEST(MemoryGovernor, ReliefNotRunWithoutParent) {
+  MemoryGovernor governor(1000, milliseconds(20));
+  MemoryReservation held = governor.reserve(900, "batch");
+  int reliefs = 0;
+  governor.set_relief(&reliefs, [&] { ++reliefs; });
+  EXPECT_THROW(governor.reserve(200, "upload part"), Error);
+  EXPECT_EQ(reliefs, 0);
+}
+
+TEST(MemoryGovernor, ClearReliefKeepsNewerOwner) {
+  MemoryGovernor server(100, std::chrono::hours(1), "the shared budget");
+  MemoryGovernor child(100, milliseconds(20), "--memory-limit", &server);
+  MemoryReservation held = server.reserve(100, "another export");
+  int old_owner = 0;
+  int reliefs = 0;
+  child.set_relief(&reliefs, [&] { ++reliefs; });
+  child.clear_relief(&old_owner);  // an earlier writer going away after the new one started
+  EXPECT_THROW(child.reserve(10, "batch"), Error);
+  EXPECT_EQ(reliefs, 1);
 }
 
 }  // namespace

@@ -122,5 +122,32 @@ TEST(ParquetMemoryBudget, BreakerTripsWhenOthersHoldAll) {
   EXPECT_EQ(memory.reserved(), 0u);
 }
 
+TEST(ParquetMemoryBudget, SharedBudgetWaitFlushesRowGroup) {
+  // The export needs an input batch while its row group and another export
+  // fill the shared budget. Before waiting it flushes the row group, because
+  // the other export may itself be waiting for that memory.
+  Schema schema;
+  std::vector<Batch> batches = Generate(20000, schema);
+  MemoryGovernor shared(4 * kMiB, 1h, "shared budget");
+  MemoryGovernor memory(64 * kMiB, 200ms, "--memory-limit", &shared);
+  StringSink sink;
+  ParquetWriter writer(ParquetWriteOptions{});
+  writer.set_memory_governor(&memory);
+  writer.begin(schema, sink);
+  for (const Batch& batch : batches) writer.write_batch(batch);
+  ASSERT_FALSE(writer.at_row_group_boundary());
+  uint64_t writer_bytes = memory.reserved();
+  ASSERT_GT(writer_bytes, 0u);
+  MemoryReservation other = shared.reserve(4 * kMiB - writer_bytes, "another export's buffers");
+  uint64_t flushes = writer.memory_flushes();
+
+  MemoryReservation batch = memory.reserve(writer_bytes / 2, "input batch");
+  EXPECT_TRUE(writer.at_row_group_boundary());
+  EXPECT_EQ(writer.memory_flushes(), flushes + 1);
+  batch.release();
+  writer.finish();
+  EXPECT_EQ(Footer(sink.bytes()).num_rows, 20000);
+}
+
 }  // namespace
 }  // namespace sluice
