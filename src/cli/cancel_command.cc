@@ -19,8 +19,11 @@ struct CancelFlags {
 
 int RunCancelCommand(const CancelFlags& flags) {
   try {
-    std::vector<std::string> removed = CancelExport(ResolveStateDir(flags.state_dir), flags.export_id);
-    for (const std::string& path : removed) spdlog::info("export {}: removed {}", flags.export_id, path);
+    CancelOutcome outcome = CancelExport(ResolveStateDir(flags.state_dir), flags.export_id);
+    for (const std::string& path : outcome.removed) spdlog::info("export {}: removed {}", flags.export_id, path);
+    for (const std::string& warning : outcome.warnings) spdlog::warn("export {}: {}", flags.export_id, warning);
+    // The export is cancelled even when its upload could not be removed, so
+    // the exit code stays 0 and the warning names what is left to remove.
     spdlog::info("export {} cancelled", flags.export_id);
     return kExitSuccess;
   } catch (const Error& error) {

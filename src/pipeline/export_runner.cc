@@ -14,7 +14,6 @@
 #include "pipeline/progress_tracker.h"
 #include "sluice/memory_governor.h"
 #include "sinks/cloud/cloud_destination.h"
-#include "sinks/special_file_sink.h"
 #include "transforms/transform_chain.h"
 
 namespace sluice {
@@ -106,17 +105,14 @@ void CheckDestinationDirectory(const std::string& destination) {
 }
 
 // Starts the output, or continues it from start.output. Opening a FIFO
-// destination waits for a reader, and `cancel` stops that wait: the sink is
-// built deep inside SplitOutput, so the token reaches it through a
-// FifoOpenCancellation scope. A cancellation is recorded in `store`. Other
-// errors leave the record as it is, so that a resume rejected for a wrong
-// password can be run again.
+// destination waits for a reader, and `cancel` stops that wait. A
+// cancellation is recorded in `store`. Other errors leave the record as it
+// is, so that a resume rejected for a wrong password can be run again.
 SplitOutput OpenOutput(const ExportOptions& options, const Schema& schema, const std::string& format,
                        MemoryGovernor& memory, PartListener* listener, const RunStart& start,
                        const CancellationToken* cancel, JobStore* store) {
-  FifoOpenCancellation fifo_open_cancellation(cancel);
   try {
-    return SplitOutput(options, schema, format, options.export_id, memory, listener, start.output);
+    return SplitOutput(options, schema, format, options.export_id, memory, listener, start.output, cancel);
   } catch (const Error& error) {
     if (error.kind() == ErrorKind::kCancelled && store != nullptr) {
       try {

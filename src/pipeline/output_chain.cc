@@ -71,14 +71,14 @@ std::string ReadStoredHeader(const std::string& path, uint64_t length) {
 }  // namespace
 
 OutputChain::OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory,
-                         const std::string& temp_tag) {
+                         const std::string& temp_tag, const CancellationToken* cancel) {
   reserve_transform_buffers(options, memory);
   std::unique_ptr<ByteSink> sink;
   if (final_path == "-") {
     sink = std::make_unique<StdoutSink>();
   } else if (IsSpecialFile(final_path)) {
     // A rename would replace the device or FIFO with a regular file.
-    sink = std::make_unique<SpecialFileSink>(final_path);
+    sink = std::make_unique<SpecialFileSink>(final_path, cancel);
   } else if (IsCloudDestination(final_path)) {
     std::unique_ptr<MultipartSink> upload = MakeCloudSink(final_path, options);
     upload->set_memory_governor(memory);

@@ -31,6 +31,7 @@
 #include "sinks/hashing_sink.h"
 #include "sluice/memory_governor.h"
 #include "sluice/options.h"
+#include "sluice/sluice.h"
 #include "transforms/compression_sink.h"
 #include "transforms/encryption/sluice_container_writer.h"
 
@@ -61,8 +62,10 @@ class OutputChain {
   // Buffers of the transforms and of an upload are reserved from `memory`
   // unless it is null; it must outlive the chain.
   // `temp_tag` names the temporary file (see FileSink).
+  // `cancel`, unless null, stops the wait for a reader of a FIFO (see
+  // SpecialFileSink).
   OutputChain(const std::string& final_path, const ExportOptions& options, MemoryGovernor* memory = nullptr,
-              const std::string& temp_tag = {});
+              const std::string& temp_tag = {}, const CancellationToken* cancel = nullptr);
 
   // Continues a part of an interrupted export. Throws IOError when the
   // temporary file is missing or shorter than resume.output_offset, or when

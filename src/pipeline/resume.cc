@@ -18,6 +18,7 @@
 #include "pipeline/options_json.h"
 #include "pipeline/resume_password.h"
 #include "pipeline/source_fingerprint.h"
+#include "pipeline/upload_abort.h"
 #include "pipeline/upload_resume.h"
 #include "sinks/cloud/cloud_destination.h"
 #include "sinks/cloud/cloud_sink_factory.h"
@@ -162,24 +163,18 @@ bool PlanPart(const std::vector<Checkpoint>& in_part, SplitResume& output) {
   return PlanSealedReplay(in_part, *target, chain, output);
 }
 
-// Aborts the export's recorded upload, if any, and deletes its state. Returns the
-// object's URL when the abort was sent, or "" when there was no upload or
-// the provider could not be reached or no longer has the upload. An
-// upload left behind costs storage until the provider expires it, not
+// Aborts the export's recorded upload, if any, deletes its state and
+// returns what became of the upload (see AbortUnfinishedUpload). An upload
+// left behind costs storage until the provider expires it, not
 // correctness, because a new upload replaces it.
 // REQUIRES: the provider has not assembled the object (see CloudUploadCompleted),
 // because an abort then removes nothing although the upload is listed.
-std::string AbortRecordedUpload(JobStore& store, const std::string& id, const ExportOptions& options) {
+UploadAbortReport AbortRecordedUpload(JobStore& store, const std::string& id, const ExportOptions& options) {
   std::optional<CloudUploadState> upload = store.upload_state(id);
-  if (!upload || !upload->started()) return "";
-  std::string object = upload->object;
-  try {
-    AbortCloudUpload(*upload, options);
-  } catch (const Error&) {
-    object.clear();
-  }
+  if (!upload || !upload->started()) return {};
+  UploadAbortReport report = AbortUnfinishedUpload(*upload, options);
   store.clear_upload_state(id);
-  return object;
+  return report;
 }
 
 // Records the export as completed once the provider has assembled the object
@@ -406,7 +401,7 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
   return ResumeOutcome{result, from};
 }
 
-std::vector<std::string> CancelExport(const std::string& state_dir, const std::string& export_id) {
+CancelOutcome CancelExport(const std::string& state_dir, const std::string& export_id) {
   JobStore store(state_dir);
   ExportRecord record = LoadRecord(store, export_id);
   if (record.state == ExportState::kCompleted) {
@@ -428,13 +423,15 @@ std::vector<std::string> CancelExport(const std::string& state_dir, const std::s
   RejectCompletedUpload(store, export_id, options);
 
   std::set<std::string> paths = PartialFiles(store, export_id, /*with_committed=*/true);
-  std::vector<std::string> removed;
+  CancelOutcome outcome;
   for (const std::string& path : paths) {
-    if (FileSize(path) && std::remove(path.c_str()) == 0) removed.push_back(path);
+    if (FileSize(path) && std::remove(path.c_str()) == 0) outcome.removed.push_back(path);
   }
-  std::string upload = AbortRecordedUpload(store, export_id, options);
-  if (!upload.empty()) removed.push_back("the unfinished upload of " + upload);
-  return removed;
+
+  UploadAbortReport upload = AbortRecordedUpload(store, export_id, options);
+  if (!upload.removed.empty()) outcome.removed.push_back(upload.removed);
+  if (!upload.warning.empty()) outcome.warnings.push_back(upload.warning);
+  return outcome;
 }
 
 }  // namespace sluice

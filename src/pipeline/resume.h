@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "sluice/sluice.h"
 
@@ -53,17 +54,27 @@ ResumeOutcome ResumeExport(const ResumeRequest& request, const ProgressCallback&
 // Throws InvalidOption when the export is unknown.
 bool ResumeNeedsPassword(const std::string& state_dir, const std::string& export_id);
 
-// Marks the export cancelled and returns the files removed, and the
-// unfinished upload aborted, if any. An export running in another process
-// stops at its next checkpoint and removes its partial output (or aborts
-// its upload) itself. For one that is not running, it is removed here. An
-// upload whose abort fails (the provider unreachable, the upload already
-// gone) is left to the provider's expiry and is not listed.
+struct CancelOutcome {
+  // The files removed, and "the unfinished upload of URL" when the provider
+  // deleted the export's upload.
+  std::vector<std::string> removed;
+  // What the cancel could not remove: an upload whose abort failed, or
+  // Azure's uncommitted blocks. Each names what stays and how to remove it.
+  std::vector<std::string> warnings;
+};
+
+// Marks the export cancelled and removes its partial output. An export
+// running in another process stops at its next checkpoint and removes its
+// partial output (or aborts its upload) itself. For one that is not
+// running, it is removed here. An upload whose abort fails (the provider
+// rejects the request or cannot be reached) or that Azure keeps does not
+// fail the cancel: it is reported in `warnings`. One the provider no longer
+// has is not reported.
 // Throws InvalidOption when the export is unknown or already completed. That
 // includes an export whose upload the provider had already assembled into
 // the object (see CloudUploadCompleted): it is then recorded as completed
 // and the object is left in place.
-std::vector<std::string> CancelExport(const std::string& state_dir, const std::string& export_id);
+CancelOutcome CancelExport(const std::string& state_dir, const std::string& export_id);
 
 // True when a process with this id is alive on this machine.
 bool ProcessAlive(int64_t pid);

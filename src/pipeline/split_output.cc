@@ -59,13 +59,14 @@ std::string TempTag(const std::string& export_id) {
 
 SplitOutput::SplitOutput(const ExportOptions& options, const Schema& schema, std::string format,
                          std::string export_id, MemoryGovernor& memory, PartListener* listener,
-                         const SplitResume* resume)
+                         const SplitResume* resume, const CancellationToken* cancel)
     : options_(options),
       schema_(schema),
       format_(std::move(format)),
       export_id_(std::move(export_id)),
       memory_(memory),
       listener_(listener),
+      cancel_(cancel),
       // A device or FIFO is written in place, like standard output.
       to_stdout_(options.destination == "-" || IsSpecialFile(options.destination)),
       to_cloud_(IsCloudDestination(options.destination)),
@@ -97,7 +98,7 @@ void SplitOutput::open_part() {
   uint64_t number = files_.size() + 1;
   std::string path = part_path(number);
   if (to_stdout_ || (to_cloud_ && number == 1)) path = options_.destination;
-  chain_ = std::make_unique<OutputChain>(path, options_, &memory_, TempTag(export_id_));
+  chain_ = std::make_unique<OutputChain>(path, options_, &memory_, TempTag(export_id_), cancel_);
   if (to_cloud_) set_part_object(number);
   if (listener_ != nullptr && to_cloud_) {
     chain_->set_upload_recorder(UploadRecorder(listener_, &part_rows_));

@@ -75,10 +75,12 @@ struct SplitResume {
 class SplitOutput {
  public:
   // Starts part 1, or with `resume` continues the part it describes.
-  // Buffers are reserved from `memory`. `listener` may be null.
+  // Buffers are reserved from `memory`. `listener` may be null. `cancel`,
+  // unless null, stops the wait for a reader of a FIFO destination and must
+  // outlive the output.
   SplitOutput(const ExportOptions& options, const Schema& schema, std::string format,
               std::string export_id, MemoryGovernor& memory, PartListener* listener = nullptr,
-              const SplitResume* resume = nullptr);
+              const SplitResume* resume = nullptr, const CancellationToken* cancel = nullptr);
   ~SplitOutput();
 
   // Sets where the next batch came from. REQUIRES: called before each
@@ -140,6 +142,7 @@ class SplitOutput {
   std::string export_id_;
   MemoryGovernor& memory_;
   PartListener* listener_;
+  const CancellationToken* cancel_;
   bool to_stdout_;
   bool to_cloud_;                   // s3://, azure:// or gs://: objects are never renamed
   uint64_t max_bytes_;

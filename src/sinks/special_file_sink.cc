@@ -22,8 +22,6 @@ bool IsSpecialFile(const std::string& path) {
 
 namespace {
 
-thread_local const CancellationToken* t_fifo_open_cancel = nullptr;
-
 // How often a FIFO open without a reader is retried. It bounds how long a
 // cancellation takes to stop the wait.
 constexpr std::chrono::milliseconds kFifoPollInterval{20};
@@ -35,14 +33,7 @@ bool IsFifo(const std::string& path) {
 
 }  // namespace
 
-FifoOpenCancellation::FifoOpenCancellation(const CancellationToken* cancel) : previous_(t_fifo_open_cancel) {
-  t_fifo_open_cancel = cancel;
-}
-
-FifoOpenCancellation::~FifoOpenCancellation() { t_fifo_open_cancel = previous_; }
-
 SpecialFileSink::SpecialFileSink(std::string path, const CancellationToken* cancel) : path_(std::move(path)) {
-  if (cancel == nullptr) cancel = t_fifo_open_cancel;
   if (cancel != nullptr && IsFifo(path_)) {
     open_fifo_when_read(*cancel);
     return;

@@ -22,10 +22,9 @@ namespace sluice {
 class SpecialFileSink : public ByteSink {
  public:
   // Opens `path` for writing without creating or truncating it. Opening a
-  // FIFO waits until a reader opens it. With a cancellation token, `cancel`
-  // or else the one a FifoOpenCancellation set on this thread, the wait
-  // polls every 20 ms and throws ErrorKind::kCancelled once the token is
-  // cancelled. Without one, open(2) blocks. Throws IOError naming `path`.
+  // FIFO waits until a reader opens it. With `cancel` set, the wait polls
+  // every 20 ms and throws ErrorKind::kCancelled once the token is
+  // cancelled. Without it, open(2) blocks. Throws IOError naming `path`.
   explicit SpecialFileSink(std::string path, const CancellationToken* cancel = nullptr);
   ~SpecialFileSink() override;
 
@@ -49,22 +48,6 @@ class SpecialFileSink : public ByteSink {
   int fd_ = -1;
   FdWriteBuffer buffer_;
   uint64_t bytes_written_ = 0;
-};
-
-// Sets the cancellation token of the SpecialFileSinks constructed on this
-// thread while it lives, for callers that build the sink several layers
-// below the code that owns the token. Scopes nest, and a null token means
-// none.
-class FifoOpenCancellation {
- public:
-  explicit FifoOpenCancellation(const CancellationToken* cancel);
-  ~FifoOpenCancellation();
-
-  FifoOpenCancellation(const FifoOpenCancellation&) = delete;
-  FifoOpenCancellation& operator=(const FifoOpenCancellation&) = delete;
-
- private:
-  const CancellationToken* previous_;
 };
 
 // True when `path` names an existing file that is neither a regular file nor

@@ -6,7 +6,8 @@
 // its upload, and resumes to the same object once requests pass again.
 // An export killed at its completing request, which the fault proxy stalls,
 // resumes without sending a part again. `sluice cancel` aborts the
-// unfinished upload, and leaves in place an object that the provider had
+// unfinished upload, or warns when the provider rejects the abort (s3rver
+// 3.7 always does), and leaves in place an object that the provider had
 // already assembled when the export was killed.
 //
 // Parts are the smallest each provider allows (S3 5 MiB, GCS 256 KiB, Azure
@@ -252,7 +253,46 @@ test('gcs cancel deletes the session', { skip }, async (t) => {
   assert.equal(again.code, EXIT.usage, again.stderr);
 });
 
-test('s3 cancel aborts the multipart upload', { skip }, async (t) => {
+// The session URI grants write access by itself, so the warning after a
+// rejected session cancel names the object only.
+test('gcs cancel warns when session kept', { skip }, async (t) => {
+  const target = await gcsTarget(t);
+  let rejectingChunks = true;
+  const proxy = await startFaultProxy({
+    target: target.env.STORAGE_EMULATOR_HOST,
+    rules: [
+      { action: 'status', status: 503, times: 1000,
+        match: (request) => rejectingChunks && request.method === 'PUT' && /bytes 2097152-/.test(request.headers['content-range'] || '') },
+      { action: 'status', status: 403, times: 1000, match: (request) => request.method === 'DELETE' },
+    ],
+  });
+  t.after(() => proxy.close());
+  const stateDir = tempDirFor(t, 'sluice-state-');
+  const env = cleanEnv({ ...target.env, STORAGE_EMULATOR_HOST: proxy.url, SLUICE_STATE_DIR: stateDir });
+  const failed = await runSluiceAsync(
+    ['export', '--from', 'gen:rows=60000&seed=26', '--to', 'gs://bucket/kept.csv', '--export-id', 'kept',
+      '--cloud-part-size', '256KB', '--cloud-retries', '2', ...CHECKPOINT_FLAGS, '--progress', 'none'], env);
+  assert.equal(failed.code, EXIT.io, failed.stderr);
+
+  rejectingChunks = false;
+  const cancelled = await runSluiceAsync(['cancel', 'kept'], env);
+  assert.equal(cancelled.code, 0, cancelled.stderr);
+  assert.equal(proxy.log.filter((entry) => entry.method === 'DELETE').length, 1);
+  const sessions = [...target.gcs.sessions.keys()];
+  assert.equal(sessions.length, 1);
+  assert.equal(target.gcs.sessions.get(sessions[0]).cancelled, false);
+
+  assert.doesNotMatch(cancelled.stderr, /removed the unfinished upload/);
+  assert.match(cancelled.stderr,
+    /the unfinished upload of gs:\/\/bucket\/kept\.csv was not removed: GCS resumable upload cancel of gs:\/\/bucket\/kept\.csv failed: HTTP 403/);
+  assert.match(cancelled.stderr, /discards it, a week after the session started/);
+  assert.ok(!cancelled.stderr.includes(sessions[0]), `the session id is in the output: ${cancelled.stderr}`);
+  assert.doesNotMatch(cancelled.stderr, /upload_id=/);
+});
+
+// s3rver 3.7 has no route for AbortMultipartUpload and returns 405, so the
+// cancel succeeds but must warn that the parts stay, naming the upload.
+test('s3 cancel warns when abort rejected', { skip }, async (t) => {
   const s3 = await startS3(t);
   const proxy = await startPartRejectingProxy(t, s3.url, 3);
   const stateDir = tempDirFor(t, 'sluice-state-');
@@ -267,13 +307,29 @@ test('s3 cancel aborts the multipart upload', { skip }, async (t) => {
   proxy.acceptAll();
   const cancelled = await runSluiceAsync(['cancel', 'gone'], env);
   assert.equal(cancelled.code, 0, cancelled.stderr);
-  // s3rver 3.7 rejects AbortMultipartUpload with 405 and keeps the parts, so
-  // the check is that the request was sent with the recorded upload id.
   const aborts = proxy.log.filter((entry) => entry.method === 'DELETE' && /^\?uploadId=/.test(entry.query));
   assert.ok(aborts.length >= 1, 'no AbortMultipartUpload request');
   const uploads = path.join(s3.directory, 'bucket', '._S3rver_uploads');
   const pending = fs.existsSync(uploads) ? fs.readdirSync(uploads) : [];
-  assert.ok(pending.every((id) => aborts[0].query.includes(encodeURIComponent(id))), `uploads ${pending} not aborted`);
+  assert.equal(pending.length, 1, `pending uploads: ${pending}`);
+  const uploadId = pending[0];
+  assert.ok(aborts[0].query.includes(encodeURIComponent(uploadId)), `abort sent for ${aborts[0].query}`);
+
+  assert.doesNotMatch(cancelled.stderr, /removed the unfinished upload/);
+  const warning = cancelled.stderr.split('\n').find((line) => line.includes('was not removed'));
+  assert.ok(warning, cancelled.stderr);
+  assert.ok(warning.includes(`the unfinished upload of s3://bucket/cancelled.csv (upload ID ${uploadId}) was not removed`),
+    warning);
+  assert.match(warning, /AbortMultipartUpload of s3:\/\/bucket\/cancelled\.csv failed: HTTP 405/);
+  assert.match(warning, /S3 charges for them/);
+  assert.ok(warning.includes(`aws s3api abort-multipart-upload\` with bucket bucket, key cancelled.csv and upload ID ${uploadId}`),
+    warning);
+  assert.match(warning, /AbortIncompleteMultipartUpload/);
+  assert.doesNotMatch(cancelled.stderr, new RegExp(s3.env.AWS_SECRET_ACCESS_KEY));
+  assert.match(cancelled.stderr, /export gone cancelled/);
+
+  const again = await runSluiceAsync(['resume', 'gone'], env);
+  assert.equal(again.code, EXIT.usage, again.stderr);
 });
 
 // A provider behind the fault proxy, for killing an export at its completing
@@ -424,11 +480,15 @@ async function checkCancelAtCompletion(t, provider, applied) {
     return;
   }
   assert.equal(cancelled.code, 0, cancelled.stderr);
-  assert.match(cancelled.stderr, new RegExp(`removed the unfinished upload of ${url}`));
   assert.equal(object, null, 'an object appeared');
   if (target.s3) {
     const aborts = cancelRequests.filter((entry) => entry.method === 'DELETE' && /^\?uploadId=/.test(entry.query));
     assert.ok(aborts.length >= 1, 'no AbortMultipartUpload request');
+    // s3rver 3.7 rejects AbortMultipartUpload with 405, so the parts stay.
+    assert.match(cancelled.stderr, new RegExp(`the unfinished upload of ${url} \\(upload ID [^)]+\\) was not removed`));
+    assert.doesNotMatch(cancelled.stderr, /removed the unfinished upload/);
+  } else {
+    assert.match(cancelled.stderr, new RegExp(`removed the unfinished upload of ${url}`));
   }
 }
 

@@ -47,7 +47,7 @@ class AzureSink : public MultipartSink {
   void put_object(const std::string& data) override;
   // Azure has no call that discards uncommitted blocks: the service
   // deletes them when they are not committed within 7 days.
-  void abort_upload() noexcept override {}
+  AbortResult abort_upload(const CloudUploadState&) override { return AbortResult::kUnsupported; }
   void describe_upload(CloudUploadState& state) const override;
   // Block ids are a function of the prefix and the block number, so the
   // recorded ones are the ids the committed block list will name.

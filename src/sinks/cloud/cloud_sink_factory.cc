@@ -30,11 +30,10 @@ uint64_t CloudStoredBytes(const CloudUploadState& state, const ExportOptions& op
   return sink->reopen_upload(state);
 }
 
-void AbortCloudUpload(const CloudUploadState& state, const ExportOptions& options) {
-  if (!state.started()) return;
+MultipartSink::AbortResult AbortCloudUpload(const CloudUploadState& state, const ExportOptions& options) {
+  if (!state.started()) return MultipartSink::AbortResult::kNotFound;
   std::unique_ptr<MultipartSink> sink = MakeCloudSink(state.object, options);
-  sink->resume_upload(state, 0);
-  sink->abort();
+  return sink->abort_recorded_upload(state);
 }
 
 void FinishCloudUpload(const CloudUploadState& state, const ExportOptions& options) {

@@ -24,10 +24,11 @@ std::unique_ptr<MultipartSink> MakeCloudSink(const std::string& destination, con
 uint64_t CloudStoredBytes(const CloudUploadState& state, const ExportOptions& options);
 
 // Aborts the unfinished upload `state` describes: S3 AbortMultipartUpload,
-// GCS DELETE on the session. Azure has no such call; its uncommitted blocks
-// expire after 7 days. Throws IOError when the provider cannot be reached
-// and InvalidOption when credentials are missing.
-void AbortCloudUpload(const CloudUploadState& state, const ExportOptions& options);
+// GCS DELETE on the session (see MultipartSink::abort_recorded_upload).
+// Azure has no such call and returns kUnsupported; its uncommitted blocks
+// expire after 7 days. Throws IOError when the provider rejects the abort
+// or cannot be reached, and InvalidOption when credentials are missing.
+MultipartSink::AbortResult AbortCloudUpload(const CloudUploadState& state, const ExportOptions& options);
 
 // Finishes the upload `state` describes, recorded just before its completing
 // request (state.completing): checks whether the provider already assembled

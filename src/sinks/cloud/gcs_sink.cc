@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "core/error.h"
@@ -209,19 +210,30 @@ uint64_t GcsSink::restore_upload(const CloudUploadState& state, uint64_t) {
   }
 }
 
-void GcsSink::abort_upload() noexcept {
-  if (session_uri_.empty()) return;
-  try {
-    HttpRequest request;
-    request.method = "DELETE";
-    request.url = session_uri_;
-    std::string authorization = credentials_->authorization_header();
-    if (!authorization.empty()) request.headers.push_back(authorization);
-    client().send(request);  // 499 Client Closed Request means the session is gone
-  } catch (...) {
-    // An abandoned session expires after a week without creating an object.
-  }
+MultipartSink::AbortResult GcsSink::abort_upload(const CloudUploadState& state) {
+  // Whatever the response, this sink no longer describes the session.
   session_uri_.clear();
+  if (state.session_uri.empty()) return AbortResult::kNotFound;
+
+  // An abandoned session expires a week after it started without creating
+  // an object, so a few attempts are enough.
+  const char* operation = "resumable upload cancel";
+  RetryPolicy policy = retry_policy();
+  policy.max_attempts = std::min(policy.max_attempts, 3);
+  HttpRequest request;
+  request.method = "DELETE";
+  request.url = state.session_uri;
+  std::string authorization = credentials_->authorization_header();
+  if (!authorization.empty()) request.headers.push_back(authorization);
+  HttpResponse response;
+  try {
+    response = SendWithRetry(client(), [&] { return request; }, policy, nullptr);
+  } catch (const HttpTransportError& error) {
+    throw IOError(DescribeTransportFailure(kProvider, operation, object(), error, policy.max_attempts));
+  }
+  if (response.status == 499 || (response.status >= 200 && response.status < 300)) return AbortResult::kAborted;
+  if (response.status == 404 || response.status == 410) return AbortResult::kNotFound;
+  fail(operation, response);
 }
 
 }  // namespace sluice

@@ -37,7 +37,9 @@ class GcsSink : public MultipartSink {
   std::string upload_part(HttpClient& client, const UploadPart& part) override;
   void complete_upload(const std::vector<std::string>&) override {}
   void put_object(const std::string& data) override;
-  void abort_upload() noexcept override;
+  // Sends DELETE on the session URI. GCS returns 499 Client Closed Request,
+  // and 404 or 410 once the session is gone.
+  AbortResult abort_upload(const CloudUploadState& state) override;
   void describe_upload(CloudUploadState& state) const override;
   // Asks the session how many bytes it has stored (PUT "Content-Range: bytes */*").
   uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) override;

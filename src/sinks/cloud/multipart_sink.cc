@@ -199,7 +199,17 @@ void MultipartSink::abort() noexcept {
   // No checkpoint describes an upload before the first one, so a resume
   // would start over: abort it now rather than leave it pending.
   bool resumable = keep_upload_ && state_given_;
-  if (started_ && !resumable && !finished_) abort_upload();
+  if (started_ && !resumable && !finished_) {
+    CloudUploadState ids;
+    ids.object = object_;
+    describe_upload(ids);
+    try {
+      abort_upload(ids);
+    } catch (...) {
+      // The export's own error is the one to report. The upload stays until
+      // the provider expires it or a bucket lifecycle rule removes it.
+    }
+  }
   // The parts acknowledged since the last checkpoint, so a resume does not
   // send them again. A recorded completing state lists every part already.
   if (started_ && resumable && !finished_ && !completing_ && state_hook_) {
@@ -270,6 +280,13 @@ bool MultipartSink::recorded_upload_completed(const CloudUploadState& state) {
   // Nothing was started here, so abort() leaves the provider's upload alone.
   closed_ = true;
   return upload_completed(state);
+}
+
+MultipartSink::AbortResult MultipartSink::abort_recorded_upload(const CloudUploadState& state) {
+  check_open();
+  // This sink started nothing, so abort() must not send a request of its own.
+  closed_ = true;
+  return abort_upload(state);
 }
 
 CloudUploadState MultipartSink::current_state() {

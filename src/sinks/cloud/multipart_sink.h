@@ -133,6 +133,19 @@ class MultipartSink : public ByteSink {
   // REQUIRES: state.completing; called instead of any write().
   bool recorded_upload_completed(const CloudUploadState& state);
 
+  // The result of abort_recorded_upload().
+  enum class AbortResult {
+    kAborted,      // the provider deleted the upload and what it had stored
+    kNotFound,     // the provider no longer had the upload
+    kUnsupported,  // the provider has no request that deletes it (Azure)
+  };
+
+  // Aborts the unfinished upload that `state` describes, which an export
+  // that has stopped left behind. Throws IOError naming the object and the
+  // provider's response when the provider rejects the request or cannot be
+  // reached. REQUIRES: called instead of any write().
+  AbortResult abort_recorded_upload(const CloudUploadState& state);
+
   // Sets a function that returns the object's URL at the moment the upload
   // starts: before the first part is sent, or before the single request of
   // an output smaller than one part. Until then no key is fixed, so a split
@@ -155,8 +168,10 @@ class MultipartSink : public ByteSink {
   virtual void complete_upload(const std::vector<std::string>& part_results) = 0;
   // Sends an output smaller than one part in a single request.
   virtual void put_object(const std::string& data) = 0;
-  // Releases what the provider holds of an unfinished upload. Never throws.
-  virtual void abort_upload() noexcept = 0;
+  // Asks the provider to delete the unfinished upload whose ids `state`
+  // contains, and everything it stored. Throws IOError as
+  // abort_recorded_upload() does.
+  virtual AbortResult abort_upload(const CloudUploadState& state) = 0;
   // Sets the provider and the upload's ids in `state`, whose parts the
   // base class has filled.
   virtual void describe_upload(CloudUploadState& state) const = 0;

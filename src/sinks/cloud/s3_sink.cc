@@ -261,20 +261,28 @@ bool S3Sink::upload_completed(const CloudUploadState& state) {
 }
 
 // The request is AbortMultipartUpload as the S3 API defines it: DELETE on
-// the object's URL with ?uploadId=ID.
-void S3Sink::abort_upload() noexcept {
-  if (upload_id_.empty()) return;
-  // NOTE: s3rver 3.7 has no route for it and returns 405 MethodNotAllowed,
-  // so there the parts stay until the server's directory is removed.
-  try {
-    std::string query = "uploadId=" + UriEncode(upload_id_, false);
-    RetryPolicy policy = retry_policy();
-    policy.max_attempts = std::min(policy.max_attempts, 3);
-    SendWithRetry(client(), [&] { return make_request("DELETE", query, "", ""); }, policy, nullptr);
-  } catch (...) {
-    // Best effort: a lifecycle rule (AbortIncompleteMultipartUpload) cleans up the rest.
-  }
+// the object's URL with ?uploadId=ID. S3 returns 204 No Content, or 404
+// NoSuchUpload once the upload is gone.
+// NOTE: s3rver 3.7 has no route for it and returns 405 MethodNotAllowed,
+// so there the parts stay until the server's directory is removed.
+MultipartSink::AbortResult S3Sink::abort_upload(const CloudUploadState& state) {
+  // Whatever the response, this sink no longer describes the upload.
   upload_id_.clear();
+  if (state.upload_id.empty()) return AbortResult::kNotFound;
+
+  const char* operation = "AbortMultipartUpload";
+  std::string query = "uploadId=" + UriEncode(state.upload_id, false);
+  RetryPolicy policy = retry_policy();
+  policy.max_attempts = std::min(policy.max_attempts, 3);
+  HttpResponse response;
+  try {
+    response = SendWithRetry(client(), [&] { return make_request("DELETE", query, "", ""); }, policy, nullptr);
+  } catch (const HttpTransportError& error) {
+    throw IOError(DescribeTransportFailure(kProvider, operation, object(), error, policy.max_attempts));
+  }
+  if (response.status >= 200 && response.status < 300) return AbortResult::kAborted;
+  if (response.status == 404) return AbortResult::kNotFound;
+  fail(operation, response);
 }
 
 }  // namespace sluice

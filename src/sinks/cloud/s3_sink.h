@@ -42,7 +42,7 @@ class S3Sink : public MultipartSink {
   std::string upload_part(HttpClient& client, const UploadPart& part) override;
   void complete_upload(const std::vector<std::string>& etags) override;
   void put_object(const std::string& data) override;
-  void abort_upload() noexcept override;
+  AbortResult abort_upload(const CloudUploadState& state) override;
   void describe_upload(CloudUploadState& state) const override;
   uint64_t restore_upload(const CloudUploadState& state, uint64_t recorded_bytes) override;
   void set_key(const std::string& key) override;

@@ -45,7 +45,7 @@ class FakeUploadSink : public MultipartSink {
   }
   void complete_upload(const std::vector<std::string>&) override {}
   void put_object(const std::string&) override {}
-  void abort_upload() noexcept override {}
+  AbortResult abort_upload(const CloudUploadState&) override { return AbortResult::kAborted; }
   void describe_upload(CloudUploadState&) const override {}
   uint64_t restore_upload(const CloudUploadState&, uint64_t) override { return 0; }
 

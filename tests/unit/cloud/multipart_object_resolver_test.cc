@@ -44,7 +44,7 @@ class KeyRecordingSink : public MultipartSink {
   std::string upload_part(HttpClient&, const UploadPart& part) override { return std::to_string(part.number); }
   void complete_upload(const std::vector<std::string>&) override {}
   void put_object(const std::string&) override { started_with.push_back(key); }
-  void abort_upload() noexcept override {}
+  AbortResult abort_upload(const CloudUploadState&) override { return AbortResult::kAborted; }
   void describe_upload(CloudUploadState& state) const override { state.provider = "s3"; }
   uint64_t restore_upload(const CloudUploadState&, uint64_t recorded_bytes) override { return recorded_bytes; }
 };

@@ -39,6 +39,8 @@ class FakeSink : public MultipartSink {
   int aborts = 0;
   int completed_queries = 0;
   bool assembled = false;  // what upload_completed() returns
+  bool abort_fails = false;          // abort_upload() throws IOError
+  std::string aborted_upload_id;     // the id abort_upload() last received
 
  private:
   void start_upload() override {}
@@ -50,7 +52,12 @@ class FakeSink : public MultipartSink {
     ++completions;
   }
   void put_object(const std::string&) override {}
-  void abort_upload() noexcept override { ++aborts; }
+  AbortResult abort_upload(const CloudUploadState& state) override {
+    ++aborts;
+    aborted_upload_id = state.upload_id;
+    if (abort_fails) throw IOError("fake AbortMultipartUpload failed: HTTP 405");
+    return AbortResult::kAborted;
+  }
   void describe_upload(CloudUploadState& state) const override {
     state.provider = "s3";
     state.upload_id = "fake-upload";
@@ -111,6 +118,43 @@ TEST(MultipartRecording, AbortBeforeCheckpointAbortsUpload) {
 
   EXPECT_EQ(sink.aborts, 1);
   EXPECT_EQ(recorded.size(), 1u);  // only the start
+}
+
+TEST(MultipartRecording, FailedAbortStaysInsideAbort) {
+  FakeSink sink;
+  sink.abort_fails = true;
+  sink.write(std::string(250, 'a'));
+  sink.abort();  // noexcept: an escaping IOError would end the test binary
+
+  EXPECT_EQ(sink.aborts, 1);
+  EXPECT_EQ(sink.aborted_upload_id, "fake-upload");
+}
+
+TEST(MultipartRecording, RecordedUploadAbortedOnce) {
+  FakeSink sink;
+  CloudUploadState recorded = CompletingState();
+  recorded.completing = false;
+  recorded.upload_id = "recorded-upload";
+
+  EXPECT_EQ(sink.abort_recorded_upload(recorded), MultipartSink::AbortResult::kAborted);
+  EXPECT_EQ(sink.aborted_upload_id, "recorded-upload");
+  sink.abort();
+  EXPECT_EQ(sink.aborts, 1);
+}
+
+TEST(MultipartRecording, RecordedUploadAbortFailureThrows) {
+  FakeSink sink;
+  sink.abort_fails = true;
+  CloudUploadState recorded = CompletingState();
+  recorded.completing = false;
+
+  try {
+    sink.abort_recorded_upload(recorded);
+    ADD_FAILURE() << "expected an IOError";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kIO) << error.what();
+  }
+  EXPECT_EQ(sink.aborts, 1);
 }
 
 TEST(MultipartRecording, CommitRecordsCompletingStateFirst) {

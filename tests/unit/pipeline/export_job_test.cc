@@ -1,11 +1,17 @@
 // End-to-end tests of RunExport through the library's public header.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "pipeline/manifest.h"
 #include "sluice/sluice.h"
@@ -112,6 +118,47 @@ TEST_F(ExportJobTest, CancelledExportLeavesNothing) {
     EXPECT_EQ(error.kind(), ErrorKind::kCancelled);
   }
   EXPECT_TRUE(Listing().empty());
+}
+
+TEST_F(ExportJobTest, CancelStopsWaitForFifoReader) {
+  std::string fifo = (dir_ / "out.csv").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ExportOptions options;
+  options.source = "gen:rows=10";
+  options.destination = fifo;
+  CancellationToken cancel;
+  cancel.cancel();
+
+  // If the token did not reach the FIFO's sink, its open would wait for a
+  // reader forever. This watchdog opens one after 10 seconds, which turns
+  // that hang into a failed test, and opens nothing when the export ends first.
+  std::mutex mutex;
+  std::condition_variable export_ended;
+  bool ended = false;
+  int watchdog_reader = -1;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    if (!export_ended.wait_for(lock, std::chrono::seconds(10), [&] { return ended; })) {
+      watchdog_reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    }
+  });
+
+  try {
+    RunExport(options, {}, &cancel);
+    ADD_FAILURE() << "expected a cancellation";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kCancelled) << error.what();
+    EXPECT_NE(std::string(error.what()).find("waiting for a reader of the FIFO " + fifo), std::string::npos)
+        << error.what();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ended = true;
+  }
+  export_ended.notify_one();
+  watchdog.join();
+  EXPECT_EQ(watchdog_reader, -1) << "the export waited for a reader although its token was cancelled";
+  if (watchdog_reader >= 0) ::close(watchdog_reader);
 }
 
 TEST_F(ExportJobTest, InvalidOptionsRejectedBeforeWriting) {

@@ -259,8 +259,9 @@ TEST_F(ResumeTest, CancelRemovesPartialOutput) {
   options.max_file_bytes = 100 * kKiB;
   RunUntilFileLimit(options, 90 * 1024);
   ASSERT_FALSE(HiddenFiles().empty());
-  std::vector<std::string> removed = CancelExport(options.state_dir, "e1");
-  EXPECT_FALSE(removed.empty());
+  CancelOutcome outcome = CancelExport(options.state_dir, "e1");
+  EXPECT_FALSE(outcome.removed.empty());
+  EXPECT_TRUE(outcome.warnings.empty());
   EXPECT_TRUE(HiddenFiles().empty());
   for (const auto& entry : fs::directory_iterator(dir_)) {
     EXPECT_EQ(entry.path().filename().string().find("out"), std::string::npos) << entry.path();

@@ -143,39 +143,6 @@ TEST_F(SpecialFileSinkTest, CancelStopsWaitForReader) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
 
-TEST_F(SpecialFileSinkTest, ScopedTokenStopsWaitForReader) {
-  std::string fifo = Path("pipe");
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  CancellationToken token;
-  token.cancel();
-  FifoOpenCancellation scope(&token);
-  try {
-    SpecialFileSink sink(fifo);
-    ADD_FAILURE() << "expected a cancellation";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kCancelled) << error.what();
-  }
-}
-
-TEST_F(SpecialFileSinkTest, ScopeEndRestoresBlockingOpen) {
-  std::string fifo = Path("pipe");
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  CancellationToken token;
-  token.cancel();
-  { FifoOpenCancellation scope(&token); }
-
-  // Without a token the open blocks until the reader below opens the FIFO.
-  std::string received;
-  std::thread reader([&] { received = ReadAll(fifo); });
-  {
-    SpecialFileSink sink(fifo);
-    sink.write("x\n");
-    sink.commit();
-  }
-  reader.join();
-  EXPECT_EQ(received, "x\n");
-}
-
 TEST_F(SpecialFileSinkTest, WaitsForLateReader) {
   std::string fifo = Path("pipe");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
