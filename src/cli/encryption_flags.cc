@@ -16,7 +16,6 @@ constexpr int kMaxWorkFactor = 20;
 
 struct EncryptionFlags {
   CLI::Option* encrypt = nullptr;
-  CLI::Option* work_factor = nullptr;
   std::string mode;
   std::string password_file;
 };
@@ -42,11 +41,6 @@ void ResolveEncryption(const EncryptionFlags& flags, EncryptionOptions& options)
 
   bool needs_password = options.mode == EncryptionMode::kSluice ||
                         (options.mode == EncryptionMode::kAge && options.recipients.empty());
-  if (flags.work_factor->count() > 0 && !needs_password) {
-    throw InvalidOption(
-        "--scrypt-work-factor sets the cost of a password key: use it with --encrypt or with --encrypt age "
-        "without --recipient");
-  }
   if (needs_password) {
     options.password = ResolvePassword(flags.password_file, /*confirm=*/true);
   }
@@ -69,14 +63,14 @@ void AddEncryptionFlags(CLI::App& command, ExportOptions& options) {
                   "age X25519 public key (age1...) to encrypt to; repeat for several. Implies --encrypt age")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(group);
-  flags->work_factor =
-      command
-          .add_option("--scrypt-work-factor", options.encryption.scrypt_log_n,
-                      "scrypt cost of the key derived from the password: N = 2^value, 10 to 20 "
-                      "(default 15: 32 MiB of memory, about 0.1 s). Each step doubles the time and memory "
-                      "of the derivation, for the export and for anyone guessing the password")
-          ->check(CLI::Range(kMinWorkFactor, kMaxWorkFactor))
-          ->group(group);
+  command
+      .add_option("--scrypt-work-factor", options.encryption.scrypt_log_n,
+                  "scrypt cost of the key derived from the password: N = 2^value, 10 to 20 "
+                  "(default 15: 32 MiB of memory, about 0.1 s). Each step doubles the time and memory "
+                  "of the derivation, for the export and for anyone guessing the password. Ignored "
+                  "without a password, so a configuration file can set it for every export")
+      ->check(CLI::Range(kMinWorkFactor, kMaxWorkFactor))
+      ->group(group);
   command
       .add_option("--password-file", flags->password_file,
                   "File whose first line is the encryption password (else SLUICE_PASSWORD, else a prompt)")
