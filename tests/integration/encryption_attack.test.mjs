@@ -27,7 +27,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import {
-  EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, exportOk, hasCommand, listDir, mountSmallDisk, runSluice, tempDir,
+  EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, exportOk, folderBytes, hasCommand, listDir, mountSmallDisk, runSluice,
+  tempDir,
 } from './helpers.mjs';
 
 const PASSWORD = 'attack-test-password';
@@ -293,20 +294,6 @@ describe('destinations that are not regular files', { skip: SKIP_WITHOUT_BINARY 
     assert.equal(outcome.code, EXIT.cancelled);
   });
 });
-
-// Total size of the regular files in `dir`, hidden temporary files included.
-function folderBytes(dir) {
-  let total = 0;
-  for (const name of fs.readdirSync(dir)) {
-    try {
-      const stat = fs.statSync(path.join(dir, name));
-      if (stat.isFile()) total += stat.size;
-    } catch (error) {
-      if (error.code !== 'ENOENT') throw error;  // renamed between the listing and the stat
-    }
-  }
-  return total;
-}
 
 function temporaryFiles(dir) {
   return listDir(dir).filter((name) => name.includes('.sluice-tmp-'));

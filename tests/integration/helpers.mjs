@@ -74,6 +74,20 @@ export function listDir(dir) {
   return fs.readdirSync(dir).sort();
 }
 
+// Returns the total size of the regular files in `dir`, hidden temporary files included.
+export function folderBytes(dir) {
+  let total = 0;
+  for (const name of fs.readdirSync(dir)) {
+    try {
+      const stat = fs.statSync(path.join(dir, name));
+      if (stat.isFile()) total += stat.size;
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;  // renamed or removed between the listing and the stat
+    }
+  }
+  return total;
+}
+
 let sharedConnection = null;
 
 // Returns one DuckDB connection per test file, with the session time zone

@@ -35,7 +35,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, VEGA_DIR, exportOk, listDir, mountSmallDisk, query, runSluice, sqlString, tempDir,
+  EXIT, SKIP_WITHOUT_BINARY, SLUICE_BIN, VEGA_DIR, exportOk, folderBytes, listDir, mountSmallDisk, query, runSluice,
+  sqlString, tempDir,
   seededRandom,
 } from './helpers.mjs';
 
@@ -100,20 +101,6 @@ async function runOk(args, env) {
   const result = await runAsync(args, env);
   assert.equal(result.code, 0, `sluice ${args.join(' ')} exited ${result.code} (signal ${result.signal}): ${result.stderr}`);
   return result;
-}
-
-// Total size of the regular files in `dir`, temporary files included.
-function folderBytes(dir) {
-  let total = 0;
-  for (const name of fs.readdirSync(dir)) {
-    try {
-      const stat = fs.statSync(path.join(dir, name));
-      if (stat.isFile()) total += stat.size;
-    } catch (error) {
-      if (error.code !== 'ENOENT') throw error;  // renamed or removed between the listing and the stat
-    }
-  }
-  return total;
 }
 
 // Bytes process `pid` has passed to write() and similar calls so far, or
