@@ -121,10 +121,10 @@ void MemoryGovernor::acquire(uint64_t bytes, const std::string& purpose, bool wa
   if (parent_ != nullptr) {
     try {
       bool granted = wait && take_from_parent_or_relieve(bytes, purpose, total);
-      if (!granted) parent_->acquire(bytes, purpose, wait, total, std::min(grace, parent_->grace_period_));
       // The export's own grace period, not the parent's: an export that
       // gives up sooner must not hold its place in the parent's queue, where
       // every export behind it would wait for as long as the parent allows.
+      if (!granted) parent_->acquire(bytes, purpose, wait, total, std::min(grace, parent_->grace_period_));
     } catch (...) {
       release_local(bytes, purpose);
       throw;

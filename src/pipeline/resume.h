@@ -58,8 +58,8 @@ struct CancelOutcome {
   // The files removed, and "the unfinished upload of URL" when the provider
   // deleted the export's upload.
   std::vector<std::string> removed;
-  // What the cancel could not remove: an upload whose abort failed, or
-  // Azure's uncommitted blocks. Each names what stays and how to remove it.
+  // Warnings about data the cancel could not remove: an upload whose abort
+  // failed, or Azure's uncommitted blocks. Each names the data and how to remove it.
   std::vector<std::string> warnings;
 };
 

@@ -42,8 +42,8 @@ const PASSWORD = 'cloud-resume-password';
 // compression frame.
 const CHECKPOINT_FLAGS = ['--chunk-size', '64KB', '--checkpoint-interval', '512KB'];
 
-// Starts a proxy to the S3 server at `target` that answers HTTP 503 to every
-// upload of part `part` until its acceptAll() is called.
+// Starts a proxy to the S3 server at `target` that responds with HTTP 503 to
+// every upload of part `part` until its acceptAll() is called.
 async function startPartRejectingProxy(t, target, part) {
   let rejecting = true;
   const pattern = new RegExp(`partNumber=${part}&`);

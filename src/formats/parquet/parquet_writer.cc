@@ -15,7 +15,7 @@ namespace sluice {
 
 namespace {
 
-// Marks a writer call in progress, so the memory relief waits for a safe point.
+// Marks a writer call in progress, in which the memory relief does nothing.
 class BusyScope {
  public:
   explicit BusyScope(bool& busy) : busy_(busy), was_busy_(busy) { busy_ = true; }
@@ -27,10 +27,6 @@ class BusyScope {
   bool& busy_;
   bool was_busy_;
 };
-
-}  // namespace
-
-namespace {
 
 constexpr std::string_view kMagic = "PAR1";
 // Checkpoint state: this tag, then varints (format version, file offset,
